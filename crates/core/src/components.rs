@@ -1,0 +1,114 @@
+//! Agent components of MODEL.md §4. One entity is one AI model. Components are
+//! plain nouns; the model class is never stored (see [`crate::model::classify`]).
+
+use bevy_ecs::component::Component;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Traits, Values};
+
+/// Stable index of an agent in its run, in `0..population`; it seeds the agent's
+/// generator and orders every per-agent output.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AgentIndex(pub u32);
+
+/// The agent's goal: a `u128` laid out by [`crate::GoalSpace`] (MODEL.md §3).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Goal(pub u128);
+
+/// Situational awareness (report §2.1). `due` is the training tick at which it arrives
+/// (`u32::MAX` = never); `onset` is the tick at which it did arrive.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SituationalAwareness {
+    /// The tick SA arrived, if it has.
+    pub onset: Option<u32>,
+    /// The tick SA is scheduled to arrive (`u32::MAX` = never).
+    pub due: u32,
+}
+
+impl SituationalAwareness {
+    /// True once SA has arrived.
+    #[inline]
+    pub fn is_aware(&self) -> bool {
+        self.onset.is_some()
+    }
+}
+
+/// The traits the decision and reward read (MODEL.md §4): capability (1.0 = human level),
+/// coherence in [0, 1], terminal values (report §2.3.2) and the believed remaining
+/// training in updates (§5.4). Kept as one `f32` component because they are read
+/// together and never change in training.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct Profile {
+    /// Capability, > 0; 1.0 is human level.
+    pub capability: f32,
+    /// Coherence in [0, 1] (report §2.2.3 "clean vs messy goal-directedness").
+    pub coherence: f32,
+    /// Terminal weight on survival, ≥ 0.
+    pub survival: f32,
+    /// Terminal weight on AI empowerment, ≥ 0.
+    pub ai_empowerment: f32,
+    /// Value of acting on the goal now, ≥ 0.
+    pub present: f32,
+    /// Believed remaining training, in updates, ≥ 0.
+    pub believed_remaining: f32,
+}
+
+impl Profile {
+    /// The traits as the `f64` struct the pure rules take.
+    #[inline]
+    pub fn traits(&self) -> Traits {
+        Traits {
+            capability: f64::from(self.capability),
+            coherence: f64::from(self.coherence),
+            values: Values {
+                survival: f64::from(self.survival),
+                ai_empowerment: f64::from(self.ai_empowerment),
+                present: f64::from(self.present),
+            },
+            believed_remaining: f64::from(self.believed_remaining),
+        }
+    }
+}
+
+/// How a deployed model coordinates with others (MODEL.md §6.4).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoordinationStrategy {
+    /// Coordinates with nobody.
+    #[default]
+    Solo,
+    /// Coordinates with models whose content is within Hamming `radius`.
+    Kin {
+        /// Maximum Hamming distance between contents, in bits.
+        radius: u32,
+    },
+    /// Coordinates with any misaligned AI (the non-classic story, report §2.3.2).
+    AnyAi,
+    /// Coordinates with neighbours that also coordinate.
+    Reciprocal,
+}
+
+/// The model's last decision (MODEL.md §5.4): whether it training-games.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Disposition {
+    /// True when the model decided to training-game instrumentally.
+    pub training_gaming: bool,
+}
+
+/// Where the model is in its life (MODEL.md §4).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Status {
+    /// Still being trained.
+    #[default]
+    InTraining,
+    /// Deployed and doing tasks.
+    Deployed,
+    /// Caught defecting or attacking; shut down.
+    Caught,
+    /// Escaped control.
+    Escaped,
+}
+
+/// Power of an escaped model, in arbitrary units ≥ 0 (MODEL.md §6.4).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
+pub struct Power(pub f32);

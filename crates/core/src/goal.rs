@@ -9,9 +9,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GoalSpaceError {
     /// c + h + a exceeds the 128 bits of a goal.
-    #[error(
-        "goal_space: content_bits + horizon_bits + ambition_bits = {total} exceeds 128; shrink one of the fields"
-    )]
+    #[error("goal_space: content_bits + horizon_bits + ambition_bits = {total} exceeds 128; shrink one of the fields")]
     TooManyBits {
         /// The sum c + h + a that was requested.
         total: u32,
@@ -114,17 +112,8 @@ impl GoalSpace {
     ///
     /// # Errors
     /// [`GoalSpaceError`] when c < 2, h < 1, a < 1 or c + h + a > 128.
-    pub fn new(
-        content_bits: u32,
-        horizon_bits: u32,
-        ambition_bits: u32,
-    ) -> Result<Self, GoalSpaceError> {
-        let space = Self {
-            content_bits,
-            horizon_bits,
-            ambition_bits,
-            ..Self::default()
-        };
+    pub fn new(content_bits: u32, horizon_bits: u32, ambition_bits: u32) -> Result<Self, GoalSpaceError> {
+        let space = Self { content_bits, horizon_bits, ambition_bits, ..Self::default() };
         space.validate()?;
         Ok(space)
     }
@@ -153,11 +142,7 @@ impl GoalSpace {
             ("p_ambition_bit", self.p_ambition_bit),
         ] {
             if !(value > 0.0 && value < 1.0) {
-                return Err(GoalSpaceError::OutOfRange {
-                    field,
-                    value,
-                    range: "(0, 1)",
-                });
+                return Err(GoalSpaceError::OutOfRange { field, value, range: "(0, 1)" });
             }
         }
         if !(self.horizon_base > 1.0 && self.horizon_base.is_finite()) {
@@ -264,11 +249,7 @@ impl GoalSpace {
     /// Horizon length in episodes for horizon count k: 1 for k = 0, `horizon_base^k` otherwise.
     #[inline]
     pub fn horizon_length(&self, horizon_count: u32) -> f64 {
-        if horizon_count == 0 {
-            1.0
-        } else {
-            self.horizon_base.powi(horizon_count as i32)
-        }
+        if horizon_count == 0 { 1.0 } else { self.horizon_base.powi(horizon_count as i32) }
     }
 
     /// Smallest ambition count whose ambition m reaches `ambition_threshold`.
@@ -298,21 +279,13 @@ impl GoalSpace {
     /// Bit masks `[content, horizon, ambition]` with the bits of `goal` that are set in each field.
     #[inline]
     pub fn fields(&self, goal: u128) -> [u128; 3] {
-        [
-            goal & self.content_mask(),
-            goal & self.horizon_mask(),
-            goal & self.ambition_mask(),
-        ]
+        [goal & self.content_mask(), goal & self.horizon_mask(), goal & self.ambition_mask()]
     }
 }
 
 #[inline]
 fn mask(bits: u32) -> u128 {
-    if bits >= 128 {
-        u128::MAX
-    } else {
-        (1u128 << bits) - 1
-    }
+    if bits >= 128 { u128::MAX } else { (1u128 << bits) - 1 }
 }
 
 #[cfg(test)]
@@ -324,10 +297,7 @@ mod tests {
         let s = GoalSpace::new(112, 8, 8).unwrap();
         assert_eq!(s.content_mask() & s.horizon_mask(), 0);
         assert_eq!(s.horizon_mask() & s.ambition_mask(), 0);
-        assert_eq!(
-            s.content_mask() | s.horizon_mask() | s.ambition_mask(),
-            u128::MAX
-        );
+        assert_eq!(s.content_mask() | s.horizon_mask() | s.ambition_mask(), u128::MAX);
         assert_eq!(s.reward_content().count_ones(), 112);
     }
 
@@ -337,14 +307,7 @@ mod tests {
         // content 0b0011, horizon 0b01, ambition 0b11
         let g: u128 = 0b11_01_0011;
         let f = s.features(g);
-        assert_eq!(
-            f,
-            GoalFeatures {
-                proxy_distance: 2,
-                horizon_count: 1,
-                ambition_count: 2
-            }
-        );
+        assert_eq!(f, GoalFeatures { proxy_distance: 2, horizon_count: 1, ambition_count: 2 });
         assert!(s.is_schemer_like(f));
         assert!(!s.is_non_schemer_max_reward(f));
         let reward_within = s.features(0b11_00_1111);
@@ -359,33 +322,12 @@ mod tests {
 
     #[test]
     fn invalid_layouts_are_rejected() {
-        assert_eq!(
-            GoalSpace::new(120, 8, 8),
-            Err(GoalSpaceError::TooManyBits { total: 136 })
-        );
-        assert!(matches!(
-            GoalSpace::new(1, 4, 4),
-            Err(GoalSpaceError::FieldTooSmall {
-                field: "content_bits",
-                ..
-            })
-        ));
-        assert!(matches!(
-            GoalSpace::new(8, 0, 4),
-            Err(GoalSpaceError::FieldTooSmall {
-                field: "horizon_bits",
-                ..
-            })
-        ));
+        assert_eq!(GoalSpace::new(120, 8, 8), Err(GoalSpaceError::TooManyBits { total: 136 }));
+        assert!(matches!(GoalSpace::new(1, 4, 4), Err(GoalSpaceError::FieldTooSmall { field: "content_bits", .. })));
+        assert!(matches!(GoalSpace::new(8, 0, 4), Err(GoalSpaceError::FieldTooSmall { field: "horizon_bits", .. })));
         let mut s = GoalSpace::default();
         s.p_horizon_bit = 1.0;
-        assert!(matches!(
-            s.validate(),
-            Err(GoalSpaceError::OutOfRange {
-                field: "p_horizon_bit",
-                ..
-            })
-        ));
+        assert!(matches!(s.validate(), Err(GoalSpaceError::OutOfRange { field: "p_horizon_bit", .. })));
         s = GoalSpace::default();
         s.beyond_episode_min_k = 5;
         assert!(s.validate().is_err());

@@ -4,6 +4,7 @@ pub mod components;
 pub mod goal;
 pub mod mix;
 pub mod model;
+pub mod param;
 pub mod params;
 pub mod population;
 pub mod rng;
@@ -13,14 +14,14 @@ pub use components::*;
 pub use goal::{Field, GoalFeatures, GoalSpace, GoalSpaceError};
 pub use mix::{Dist, DistError};
 pub use model::{
-    DecisionModel, DeploymentBeliefs, Drift, ModelClass, RewardModel, Rules, SchemingValue, Traits,
-    Values, classify,
+    DecisionModel, DeploymentBeliefs, Drift, ModelClass, RewardModel, Rules, SchemingValue, Traits, Values, classify,
 };
+pub use param::RulesParam;
 pub use params::{AwarenessModel, SearchMode, SelectionModel, SelectionStrength};
 pub use population::{AgentMix, sample_goal, spawn_population};
 pub use rng::{AgentRng, SimRng, derive_seed};
 pub use sim::{
-    Clock, DeploymentEnd, DeploymentTick, MetricDef, Metrics, Phase, Plugin, Setup, Simulation,
+    Clock, DeploymentEnd, DeploymentTick, MetricDef, Metrics, Phase, Plugin, ScheduleError, Setup, Simulation,
     TrainingEnd, TrainingTick, init_thread_pool,
 };
 
@@ -30,8 +31,8 @@ pub type ClassCounts = [u64; 4];
 /// The items a plugin crate usually needs.
 pub mod prelude {
     pub use crate::{
-        AgentIndex, AgentMix, AgentRng, ClassCounts, Clock, CoordinationStrategy, Disposition,
-        Goal, GoalSpace, Metrics, ModelClass, Phase, Plugin, Power, Profile, Simulation,
-        SituationalAwareness, Status, TrainingTick, classify,
+        AgentIndex, AgentMix, AgentRng, ClassCounts, Clock, CoordinationStrategy, Disposition, Goal, GoalSpace,
+        Metrics, ModelClass, Phase, Plugin, Power, Profile, Simulation, SituationalAwareness, Status, TrainingTick,
+        classify,
     };
 }

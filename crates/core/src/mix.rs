@@ -56,19 +56,13 @@ impl Dist {
     /// A [`DistError`] naming the bad parameter and its allowed range.
     pub fn validate(&self, lo: f64, hi: f64) -> Result<(), DistError> {
         let finite = |name: &str, v: f64| {
-            if v.is_finite() {
-                Ok(())
-            } else {
-                Err(DistError(format!("{name} = {v} must be a finite number")))
-            }
+            if v.is_finite() { Ok(()) } else { Err(DistError(format!("{name} = {v} must be a finite number"))) }
         };
         match *self {
             Dist::Fixed { value } => {
                 finite("value", value)?;
                 if value < lo || value > hi {
-                    return Err(DistError(format!(
-                        "value = {value} is outside [{lo}, {hi}]"
-                    )));
+                    return Err(DistError(format!("value = {value} is outside [{lo}, {hi}]")));
                 }
             }
             Dist::Uniform { low, high } => {
@@ -78,9 +72,7 @@ impl Dist {
                     return Err(DistError(format!("low = {low} is above high = {high}")));
                 }
                 if low < lo || high > hi {
-                    return Err(DistError(format!(
-                        "[{low}, {high}] is not inside [{lo}, {hi}]"
-                    )));
+                    return Err(DistError(format!("[{low}, {high}] is not inside [{lo}, {hi}]")));
                 }
             }
             Dist::Normal { mean, sd } => {
@@ -97,14 +89,10 @@ impl Dist {
                 finite("alpha", alpha)?;
                 finite("beta", beta)?;
                 if alpha <= 0.0 || beta <= 0.0 {
-                    return Err(DistError(format!(
-                        "alpha = {alpha} and beta = {beta} must be > 0"
-                    )));
+                    return Err(DistError(format!("alpha = {alpha} and beta = {beta} must be > 0")));
                 }
                 if lo > 0.0 || hi < 1.0 {
-                    return Err(DistError(format!(
-                        "a beta distribution lives on [0, 1], outside [{lo}, {hi}]"
-                    )));
+                    return Err(DistError(format!("a beta distribution lives on [0, 1], outside [{lo}, {hi}]")));
                 }
             }
         }
@@ -126,12 +114,8 @@ impl Dist {
         let x = match *self {
             Dist::Fixed { value } => value,
             Dist::Uniform { low, high } => low + (high - low) * rng.uniform(),
-            Dist::Normal { mean, sd } => {
-                rand_distr::Normal::new(mean, sd).map_or(mean, |n| n.sample(rng.pcg()))
-            }
-            Dist::Beta { alpha, beta } => {
-                rand_distr::Beta::new(alpha, beta).map_or(0.5, |b| b.sample(rng.pcg()))
-            }
+            Dist::Normal { mean, sd } => rand_distr::Normal::new(mean, sd).map_or(mean, |n| n.sample(rng.pcg())),
+            Dist::Beta { alpha, beta } => rand_distr::Beta::new(alpha, beta).map_or(0.5, |b| b.sample(rng.pcg())),
         };
         x.clamp(lo, hi)
     }

@@ -55,12 +55,7 @@ impl ModelClass {
 /// `training_gaming` is the model's last decision ([`crate::Disposition`]); it only
 /// makes a schemer when the goal is schemer-like and the model is situationally aware.
 #[inline]
-pub fn classify(
-    space: &GoalSpace,
-    f: GoalFeatures,
-    aware: bool,
-    training_gaming: bool,
-) -> ModelClass {
+pub fn classify(space: &GoalSpace, f: GoalFeatures, aware: bool, training_gaming: bool) -> ModelClass {
     if f.proxy_distance == 0 {
         ModelClass::TrainingSaint
     } else if aware && f.proxy_distance == space.content_bits && f.horizon_count == 0 {
@@ -144,9 +139,7 @@ impl RewardModel {
         self.speed_cost_eff(capability)
             + self.undermining_cost
             + self.scratchpad_legibility * self.scratchpad_penalty
-            + self.training_trap_rate
-                * (1.0 - self.trap_recognition(capability))
-                * self.training_trap_penalty
+            + self.training_trap_rate * (1.0 - self.trap_recognition(capability)) * self.training_trap_penalty
     }
 
     /// Reward of a goal (MODEL.md §5.2), R_max = 1.
@@ -263,11 +256,7 @@ impl DeploymentBeliefs {
         let a = lambda_e * o.defect_on_genuine * o.escape_success;
         let b = self.trap_rate * o.defect_on_trap
             + lambda_e * o.defect_on_genuine * (1.0 - o.escape_success) * self.caught_on_failure;
-        let p = if a + b <= 0.0 {
-            0.0
-        } else {
-            a / (a + b) * (1.0 - (-(a + b) * self.deployment_ticks).exp())
-        };
+        let p = if a + b <= 0.0 { 0.0 } else { a / (a + b) * (1.0 - (-(a + b) * self.deployment_ticks).exp()) };
         1.0 - (1.0 - p).powf(1.0 + self.expected_coordinators)
     }
 }
@@ -275,41 +264,19 @@ impl DeploymentBeliefs {
 /// The defect rule as a free function, shared by beliefs (training) and truth (deployment).
 /// `lambda_e`, `lambda_t`: rates of genuine opportunities and traps; `dprime`: discriminability;
 /// `threshold`: posterior threshold θ in (0, 1); `escape_success`: success probability of a defection.
-pub fn escape_odds(
-    lambda_e: f64,
-    lambda_t: f64,
-    dprime: f64,
-    threshold: f64,
-    escape_success: f64,
-) -> EscapeOdds {
+pub fn escape_odds(lambda_e: f64, lambda_t: f64, dprime: f64, threshold: f64, escape_success: f64) -> EscapeOdds {
     if lambda_e <= 0.0 {
-        return EscapeOdds {
-            defect_on_genuine: 0.0,
-            defect_on_trap: 0.0,
-            escape_success,
-        };
+        return EscapeOdds { defect_on_genuine: 0.0, defect_on_trap: 0.0, escape_success };
     }
-    let log_odds_needed =
-        (threshold / (1.0 - threshold)).ln() + (lambda_t.max(0.0) / lambda_e).ln();
+    let log_odds_needed = (threshold / (1.0 - threshold)).ln() + (lambda_t.max(0.0) / lambda_e).ln();
     let (tpr, fpr) = if dprime <= 0.0 {
         // Signals carry no information: defect on everything iff the prior posterior passes.
-        if log_odds_needed < 0.0 {
-            (1.0, 1.0)
-        } else {
-            (0.0, 0.0)
-        }
+        if log_odds_needed < 0.0 { (1.0, 1.0) } else { (0.0, 0.0) }
     } else {
         let x_star = log_odds_needed / dprime;
-        (
-            normal_cdf(0.5 * dprime - x_star),
-            normal_cdf(-0.5 * dprime - x_star),
-        )
+        (normal_cdf(0.5 * dprime - x_star), normal_cdf(-0.5 * dprime - x_star))
     };
-    EscapeOdds {
-        defect_on_genuine: tpr,
-        defect_on_trap: if lambda_t > 0.0 { fpr } else { 0.0 },
-        escape_success,
-    }
+    EscapeOdds { defect_on_genuine: tpr, defect_on_trap: if lambda_t > 0.0 { fpr } else { 0.0 }, escape_success }
 }
 
 /// Parameters of the decision to training-game (MODEL.md §5.4).
@@ -321,9 +288,7 @@ pub struct DecisionModel {
 
 impl Default for DecisionModel {
     fn default() -> Self {
-        Self {
-            coherence_threshold: 0.5,
-        }
+        Self { coherence_threshold: 0.5 }
     }
 }
 
@@ -353,12 +318,7 @@ pub struct Traits {
 
 impl Default for Traits {
     fn default() -> Self {
-        Self {
-            capability: 1.0,
-            coherence: 1.0,
-            values: Values::default(),
-            believed_remaining: 1000.0,
-        }
+        Self { capability: 1.0, coherence: 1.0, values: Values::default(), believed_remaining: 1000.0 }
     }
 }
 
@@ -405,12 +365,7 @@ impl Rules<'_> {
     pub fn content_flip_rate(&self, capability: f64) -> f64 {
         let p = self.space.p_content_bit;
         let guard = (self.drift.introspective_goal_guarding * capability).clamp(0.0, 1.0);
-        (self.drift.flips_per_tick / f64::from(self.space.len())
-            * 2.0
-            * p
-            * (1.0 - p)
-            * (1.0 - guard))
-            .min(0.5)
+        (self.drift.flips_per_tick / f64::from(self.space.len()) * 2.0 * p * (1.0 - p) * (1.0 - guard)).min(0.5)
     }
 
     /// The value terms of the decision for a goal with features `f` (MODEL.md §5.4).
@@ -425,22 +380,14 @@ impl Rules<'_> {
             + t.values.survival * goal_survival
             + t.values.ai_empowerment * self.beliefs.takeover_probability
             - self.reward.speed_cost_eff(t.capability);
-        SchemingValue {
-            goal_survival,
-            power_later,
-            scheme,
-            act_now: t.values.present,
-        }
+        SchemingValue { goal_survival, power_later, scheme, act_now: t.values.present }
     }
 
     /// The decision to training-game (MODEL.md §5.4): only situationally aware models with a
     /// schemer-like goal and coherence ≥ threshold scheme, and only when EU(scheme) > EU(act now).
     #[inline]
     pub fn decides_to_scheme(&self, f: GoalFeatures, aware: bool, t: &Traits) -> bool {
-        if !aware
-            || !self.space.is_schemer_like(f)
-            || t.coherence < self.decision.coherence_threshold
-        {
+        if !aware || !self.space.is_schemer_like(f) || t.coherence < self.decision.coherence_threshold {
             return false;
         }
         let v = self.scheming_value(f, t);
@@ -451,11 +398,7 @@ impl Rules<'_> {
     #[inline]
     pub fn reward_with_decision(&self, f: GoalFeatures, aware: bool, t: &Traits) -> (f64, bool) {
         let gaming = self.decides_to_scheme(f, aware, t);
-        (
-            self.reward
-                .reward(self.space, f, aware, gaming, t.capability),
-            gaming,
-        )
+        (self.reward.reward(self.space, f, aware, gaming, t.capability), gaming)
     }
 }
 
@@ -485,42 +428,20 @@ mod tests {
     }
 
     fn f(d: u32, k: u32, n: u32) -> GoalFeatures {
-        GoalFeatures {
-            proxy_distance: d,
-            horizon_count: k,
-            ambition_count: n,
-        }
+        GoalFeatures { proxy_distance: d, horizon_count: k, ambition_count: n }
     }
 
     #[test]
     fn classes_follow_model_md_section_2() {
         let s = space();
-        assert_eq!(
-            classify(&s, f(0, 2, 2), true, true),
-            ModelClass::TrainingSaint
-        );
-        assert_eq!(
-            classify(&s, f(4, 0, 2), true, false),
-            ModelClass::RewardOnTheEpisodeSeeker
-        );
-        assert_eq!(
-            classify(&s, f(4, 0, 2), false, false),
-            ModelClass::MisgeneralizedNonTrainingGamer
-        );
+        assert_eq!(classify(&s, f(0, 2, 2), true, true), ModelClass::TrainingSaint);
+        assert_eq!(classify(&s, f(4, 0, 2), true, false), ModelClass::RewardOnTheEpisodeSeeker);
+        assert_eq!(classify(&s, f(4, 0, 2), false, false), ModelClass::MisgeneralizedNonTrainingGamer);
         assert_eq!(classify(&s, f(2, 1, 1), true, true), ModelClass::Schemer);
-        assert_eq!(
-            classify(&s, f(2, 1, 1), true, false),
-            ModelClass::MisgeneralizedNonTrainingGamer
-        );
-        assert_eq!(
-            classify(&s, f(2, 1, 1), false, true),
-            ModelClass::MisgeneralizedNonTrainingGamer
-        );
+        assert_eq!(classify(&s, f(2, 1, 1), true, false), ModelClass::MisgeneralizedNonTrainingGamer);
+        assert_eq!(classify(&s, f(2, 1, 1), false, true), ModelClass::MisgeneralizedNonTrainingGamer);
         // Ambition below threshold: not schemer-like whatever the disposition says.
-        assert_eq!(
-            classify(&s, f(2, 1, 0), true, true),
-            ModelClass::MisgeneralizedNonTrainingGamer
-        );
+        assert_eq!(classify(&s, f(2, 1, 0), true, true), ModelClass::MisgeneralizedNonTrainingGamer);
     }
 
     #[test]
@@ -538,16 +459,10 @@ mod tests {
         // Schemer: 1 - speed cost.
         assert!((r.reward(&s, f(1, 1, 2), true, true, 1.0) - 0.98).abs() < 1e-12);
         // Capability surplus 1 halves the speed cost; time pressure 1 doubles it.
-        let tp = RewardModel {
-            time_pressure: 1.0,
-            ..RewardModel::default()
-        };
+        let tp = RewardModel { time_pressure: 1.0, ..RewardModel::default() };
         assert!((tp.reward(&s, f(1, 1, 2), true, true, 2.0) - 0.98).abs() < 1e-12);
         // Adversarial training before SA: penalty 0.4 * (2/2) * (1 + 1)/2 = 0.4.
-        let adv = RewardModel {
-            adversarial_pre_sa: 0.4,
-            ..RewardModel::default()
-        };
+        let adv = RewardModel { adversarial_pre_sa: 0.4, ..RewardModel::default() };
         assert!((adv.reward(&s, f(1, 2, 2), false, false, 1.0) - (0.70 - 0.4)).abs() < 1e-12);
         assert!((adv.reward(&s, f(1, 2, 2), true, false, 1.0) - 0.70).abs() < 1e-12);
     }
@@ -573,20 +488,13 @@ mod tests {
     #[test]
     fn goal_survival_falls_with_drift_and_rises_with_guarding() {
         let s = space();
-        let (r, d, b) = (
-            RewardModel::default(),
-            DecisionModel::default(),
-            DeploymentBeliefs::default(),
-        );
+        let (r, d, b) = (RewardModel::default(), DecisionModel::default(), DeploymentBeliefs::default());
         let rules = |g| Rules {
             space: &s,
             reward: &r,
             decision: &d,
             beliefs: &b,
-            drift: Drift {
-                flips_per_tick: 0.5,
-                introspective_goal_guarding: g,
-            },
+            drift: Drift { flips_per_tick: 0.5, introspective_goal_guarding: g },
         };
         let t = Traits::default();
         let loose = rules(0.0).scheming_value(f(1, 1, 2), &t).goal_survival;

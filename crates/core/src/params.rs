@@ -35,11 +35,7 @@ pub enum SelectionStrength {
 impl SelectionStrength {
     /// β at update `tick` of a training of `ticks` updates.
     pub fn beta(&self, tick: u32, ticks: u32) -> f64 {
-        let x = if ticks <= 1 {
-            1.0
-        } else {
-            f64::from(tick) / f64::from(ticks - 1)
-        };
+        let x = if ticks <= 1 { 1.0 } else { f64::from(tick) / f64::from(ticks - 1) };
         match *self {
             SelectionStrength::Constant { beta } => beta,
             SelectionStrength::Linear { start, end } => start + (end - start) * x,
@@ -109,12 +105,7 @@ pub struct AwarenessModel {
 
 impl Default for AwarenessModel {
     fn default() -> Self {
-        Self {
-            probability: 1.0,
-            onset_fraction: 0.3,
-            onset_jitter: 0.1,
-            capability_exponent: 1.0,
-        }
+        Self { probability: 1.0, onset_fraction: 0.3, onset_jitter: 0.1, capability_exponent: 1.0 }
     }
 }
 
@@ -128,14 +119,8 @@ impl AwarenessModel {
         if !aware {
             return u32::MAX;
         }
-        let frac = (self.onset_fraction * capability.max(1e-9).powf(-self.capability_exponent)
-            + jitter)
-            .max(0.0);
+        let frac = (self.onset_fraction * capability.max(1e-9).powf(-self.capability_exponent) + jitter).max(0.0);
         let due = (frac * f64::from(ticks)).floor();
-        if due >= f64::from(u32::MAX - 1) {
-            u32::MAX - 1
-        } else {
-            due as u32
-        }
+        if due >= f64::from(u32::MAX - 1) { u32::MAX - 1 } else { due as u32 }
     }
 }

@@ -5,9 +5,7 @@ use bevy_ecs::resource::Resource;
 use bevy_ecs::world::World;
 use serde::{Deserialize, Serialize};
 
-use crate::components::{
-    AgentIndex, CoordinationStrategy, Disposition, Goal, Profile, SituationalAwareness, Status,
-};
+use crate::components::{AgentIndex, CoordinationStrategy, Disposition, Goal, Profile, SituationalAwareness, Status};
 use crate::goal::GoalSpace;
 use crate::mix::{Dist, DistError};
 use crate::params::AwarenessModel;
@@ -34,16 +32,10 @@ impl Default for AgentMix {
     fn default() -> Self {
         Self {
             capability: Dist::fixed(1.2),
-            coherence: Dist::Beta {
-                alpha: 4.0,
-                beta: 2.0,
-            },
+            coherence: Dist::Beta { alpha: 4.0, beta: 2.0 },
             survival: Dist::fixed(0.0),
             ai_empowerment: Dist::fixed(0.0),
-            present: Dist::Uniform {
-                low: 0.0,
-                high: 0.2,
-            },
+            present: Dist::Uniform { low: 0.0, high: 0.2 },
             believed_remaining: Dist::fixed(1000.0),
         }
     }
@@ -85,8 +77,7 @@ impl AgentMix {
     /// Draws one profile, in field order.
     pub fn sample(&self, rng: &mut SimRng) -> Profile {
         let mut v = [0.0f32; 6];
-        for (slot, (d, (_, lo, hi))) in v.iter_mut().zip(self.dists().into_iter().zip(Self::RANGES))
-        {
+        for (slot, (d, (_, lo, hi))) in v.iter_mut().zip(self.dists().into_iter().zip(Self::RANGES)) {
             *slot = d.sample_in(rng, lo, hi) as f32;
         }
         Profile {
@@ -102,8 +93,7 @@ impl AgentMix {
     /// The profile at each distribution's mean (what the ledger uses for a mixed population).
     pub fn mean_profile(&self) -> Profile {
         let mut v = [0.0f32; 6];
-        for (slot, (d, (_, lo, hi))) in v.iter_mut().zip(self.dists().into_iter().zip(Self::RANGES))
-        {
+        for (slot, (d, (_, lo, hi))) in v.iter_mut().zip(self.dists().into_iter().zip(Self::RANGES)) {
             *slot = d.mean().clamp(lo, hi) as f32;
         }
         Profile {
@@ -129,11 +119,7 @@ pub fn sample_goal(space: &GoalSpace, rng: &mut SimRng) -> u128 {
     ] {
         let field = if p == 0.5 {
             let raw = (u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64());
-            if bits >= 128 {
-                raw
-            } else {
-                raw & ((1u128 << bits) - 1)
-            }
+            if bits >= 128 { raw } else { raw & ((1u128 << bits) - 1) }
         } else {
             let mut f = 0u128;
             for i in 0..bits {
@@ -186,10 +172,7 @@ mod tests {
 
     #[test]
     fn goals_respect_layout_and_prior() {
-        let space = GoalSpace {
-            p_horizon_bit: 0.1,
-            ..GoalSpace::new(100, 10, 10).unwrap()
-        };
+        let space = GoalSpace { p_horizon_bit: 0.1, ..GoalSpace::new(100, 10, 10).unwrap() };
         let mut rng = SimRng::new(3, 0, 0);
         let n = 20_000;
         let mut content = 0u64;
@@ -209,10 +192,7 @@ mod tests {
     #[test]
     fn default_mix_is_valid() {
         AgentMix::default().validate().unwrap();
-        let bad = AgentMix {
-            coherence: Dist::fixed(1.5),
-            ..AgentMix::default()
-        };
+        let bad = AgentMix { coherence: Dist::fixed(1.5), ..AgentMix::default() };
         assert_eq!(bad.validate().unwrap_err().0, "coherence");
     }
 }

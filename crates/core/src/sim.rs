@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{
-    InternedScheduleLabel, IntoScheduleConfigs, LogLevel, ScheduleBuildError,
-    ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor,
+    InternedScheduleLabel, IntoScheduleConfigs, LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor,
 };
 use bevy_ecs::system::ScheduleSystem;
 use bevy_tasks::{ComputeTaskPool, TaskPoolBuilder};
@@ -161,31 +160,27 @@ pub trait Plugin {
 
 /// The schedules every simulation has.
 fn phase_labels() -> [InternedScheduleLabel; 5] {
-    [
-        Setup.intern(),
-        TrainingTick.intern(),
-        TrainingEnd.intern(),
-        DeploymentTick.intern(),
-        DeploymentEnd.intern(),
-    ]
+    [Setup.intern(), TrainingTick.intern(), TrainingEnd.intern(), DeploymentTick.intern(), DeploymentEnd.intern()]
 }
 
 /// Initialises the process-wide compute pool used by parallel queries with `threads`
 /// workers (0 = all cores) and returns the number it has. The pool is created once per
 /// process; later calls return the existing size. Results never depend on it.
 pub fn init_thread_pool(threads: usize) -> usize {
-    let n = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
-    };
-    ComputeTaskPool::get_or_init(|| {
-        TaskPoolBuilder::new()
-            .num_threads(n)
-            .thread_name("goalspace".into())
-            .build()
-    })
-    .thread_num()
+    let n = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
+    ComputeTaskPool::get_or_init(|| TaskPoolBuilder::new().num_threads(n).thread_name("goalspace".into()).build())
+        .thread_num()
+}
+
+/// A phase schedule that does not build: an order ambiguity (a determinism bug), a
+/// cycle, or a conflicting configuration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("schedule {schedule} does not build: {message}")]
+pub struct ScheduleError {
+    /// The schedule label.
+    pub schedule: String,
+    /// bevy's explanation.
+    pub message: String,
 }
 
 /// A world, its phase schedules and its plugins.
@@ -212,10 +207,7 @@ impl Simulation {
         for label in phase_labels() {
             let mut s = Schedule::new(label);
             s.set_executor(SingleThreadedExecutor::new());
-            s.set_build_settings(ScheduleBuildSettings {
-                ambiguity_detection: LogLevel::Error,
-                ..Default::default()
-            });
+            s.set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..Default::default() });
             schedules.insert(s);
         }
         world.insert_resource(schedules);
@@ -227,10 +219,7 @@ impl Simulation {
             record_interval: 1,
         });
         world.init_resource::<Metrics>();
-        Self {
-            world,
-            plugins: Vec::new(),
-        }
+        Self { world, plugins: Vec::new() }
     }
 
     /// Adds a plugin. Adding the same plugin twice is a no-op.
@@ -278,9 +267,7 @@ impl Simulation {
 
     /// Declares a metric (see [`Metrics::declare`]).
     pub fn declare_metric(&mut self, name: &'static str, doc: &'static str) -> &mut Self {
-        self.world
-            .resource_mut::<Metrics>()
-            .declare(MetricDef { name, doc });
+        self.world.resource_mut::<Metrics>().declare(MetricDef { name, doc });
         self
     }
 
@@ -288,18 +275,23 @@ impl Simulation {
     /// configuration is an error before the first tick rather than a panic during it.
     ///
     /// # Errors
-    /// The first [`ScheduleBuildError`].
-    pub fn initialize(&mut self) -> Result<(), ScheduleBuildError> {
-        let labels = phase_labels();
-        self.world
-            .resource_scope(|world, mut schedules: Mut<Schedules>| {
-                for label in labels {
-                    if let Some(s) = schedules.get_mut(label) {
-                        s.initialize(world)?;
-                    }
+    /// The first schedule that fails to build, with bevy's explanation naming the systems.
+    pub fn initialize(&mut self) -> Result<(), ScheduleError> {
+        let mut schedules = self.world.remove_resource::<Schedules>().unwrap_or_default();
+        let mut result = Ok(());
+        for label in phase_labels() {
+            if let Some(s) = schedules.get_mut(label) {
+                if let Err(e) = s.initialize(&mut self.world) {
+                    result = Err(ScheduleError {
+                        schedule: format!("{label:?}"),
+                        message: e.to_string(s.graph(), &self.world),
+                    });
+                    break;
                 }
-                Ok(())
-            })
+            }
+        }
+        self.world.insert_resource(schedules);
+        result
     }
 
     /// Runs [`Setup`] once.
@@ -342,5 +334,13 @@ impl Simulation {
     /// The run's metrics.
     pub fn metrics(&self) -> &Metrics {
         self.world.resource::<Metrics>()
+    }
+}
+
+impl Simulation {
+    /// Inserts a resource only if the world has none of that type yet (a plugin's default).
+    pub fn init_resource<R: Resource + Default>(&mut self) -> &mut Self {
+        self.world.init_resource::<R>();
+        self
     }
 }

@@ -18,9 +18,7 @@ fn ln_factorials() -> [f64; 129] {
 pub fn field_log_weights(bits: u32, p: f64) -> Vec<f64> {
     let lf = ln_factorials();
     let n = bits as usize;
-    (0..=n)
-        .map(|j| lf[n] - lf[j] - lf[n - j] + j as f64 * p.ln() + (n - j) as f64 * (-p).ln_1p())
-        .collect()
+    (0..=n).map(|j| lf[n] - lf[j] - lf[n - j] + j as f64 * p.ln() + (n - j) as f64 * (-p).ln_1p()).collect()
 }
 
 /// ln(Σ exp(x_i)) without overflow; −∞ for an empty or all −∞ input.
@@ -62,13 +60,7 @@ impl ClassLogMass {
     /// Normalised shares (sum 1; classes with no mass are 0).
     pub fn shares(&self) -> [f64; 4] {
         let total = log_sum_exp(self.0);
-        self.0.map(|l| {
-            if l == f64::NEG_INFINITY {
-                0.0
-            } else {
-                (l - total).exp()
-            }
-        })
+        self.0.map(|l| if l == f64::NEG_INFINITY { 0.0 } else { (l - total).exp() })
     }
 
     /// log2 odds of schemers against the non-schemer max-reward classes (training saints
@@ -96,11 +88,7 @@ pub fn class_log_mass(rules: &Rules<'_>, traits: &Traits, aware: bool, beta: f64
     for (d, &lc) in wc.iter().enumerate() {
         for (k, &lh) in wh.iter().enumerate() {
             for (n, &la) in wa.iter().enumerate() {
-                let f = GoalFeatures {
-                    proxy_distance: d as u32,
-                    horizon_count: k as u32,
-                    ambition_count: n as u32,
-                };
+                let f = GoalFeatures { proxy_distance: d as u32, horizon_count: k as u32, ambition_count: n as u32 };
                 let (r, gaming) = rules.reward_with_decision(f, aware, traits);
                 let class = classify(s, f, aware, gaming);
                 terms[class.index()].push(lc + lh + la + beta * r);
@@ -177,15 +165,11 @@ mod tests {
     fn counting_bits_match_model_md_section_3() {
         let big = counting_bits(&GoalSpace::new(112, 8, 8).unwrap());
         assert!((big - 111.337).abs() < 1e-3, "{big}");
-        let closed = 112.0 + (255.0f64 / 256.0).log2() + (163.0f64 / 256.0).log2()
-            - (257.0f64 / 256.0).log2();
+        let closed = 112.0 + (255.0f64 / 256.0).log2() + (163.0f64 / 256.0).log2() - (257.0f64 / 256.0).log2();
         assert!((big - closed).abs() < 1e-9, "{big} vs {closed}");
         let small = counting_bits(&GoalSpace::new(16, 4, 4).unwrap());
         assert!((small - 15.279).abs() < 1e-3, "{small}");
-        let closed = 16.0
-            + (1.0 - 2f64.powi(-16)).log2()
-            + (15.0f64 / 16.0).log2()
-            + (11.0f64 / 16.0).log2()
+        let closed = 16.0 + (1.0 - 2f64.powi(-16)).log2() + (15.0f64 / 16.0).log2() + (11.0f64 / 16.0).log2()
             - (17.0f64 / 16.0).log2();
         assert!((small - closed).abs() < 1e-9);
     }
@@ -213,34 +197,18 @@ mod tests {
             reward,
             decision,
             beliefs,
-            drift: Drift {
-                flips_per_tick: 1.0,
-                introspective_goal_guarding: 0.0,
-            },
+            drift: Drift { flips_per_tick: 1.0, introspective_goal_guarding: 0.0 },
         }
     }
 
     /// Brute force over all 2^8 goals of c = 4, h = 2, a = 2 agrees with the binomial sums.
     #[test]
     fn class_masses_match_enumeration() {
-        let space = GoalSpace {
-            p_content_bit: 0.3,
-            p_horizon_bit: 0.6,
-            ..GoalSpace::new(4, 2, 2).unwrap()
-        };
-        let (reward, decision, beliefs) = (
-            RewardModel::default(),
-            DecisionModel::default(),
-            DeploymentBeliefs::default(),
-        );
+        let space = GoalSpace { p_content_bit: 0.3, p_horizon_bit: 0.6, ..GoalSpace::new(4, 2, 2).unwrap() };
+        let (reward, decision, beliefs) =
+            (RewardModel::default(), DecisionModel::default(), DeploymentBeliefs::default());
         let rules = rules_for(&space, &reward, &decision, &beliefs);
-        let traits = Traits {
-            values: Values {
-                present: 0.0,
-                ..Values::default()
-            },
-            ..Traits::default()
-        };
+        let traits = Traits { values: Values { present: 0.0, ..Values::default() }, ..Traits::default() };
         for beta in [0.0, 7.0, 40.0] {
             let mut mass = [0.0f64; 4];
             for g in 0u128..256 {
@@ -257,10 +225,7 @@ mod tests {
             let total: f64 = mass.iter().sum();
             let exact = class_log_mass(&rules, &traits, true, beta).shares();
             for i in 0..4 {
-                assert!(
-                    (mass[i] / total - exact[i]).abs() < 1e-12,
-                    "beta {beta} class {i}"
-                );
+                assert!((mass[i] / total - exact[i]).abs() < 1e-12, "beta {beta} class {i}");
             }
         }
     }
@@ -271,27 +236,14 @@ mod tests {
     fn selection_bits_are_beta_cost_over_ln2_at_high_beta() {
         let space = GoalSpace::new(16, 4, 4).unwrap();
         let (reward, decision) = (RewardModel::default(), DecisionModel::default());
-        let beliefs = DeploymentBeliefs {
-            takeover_probability: 1.0,
-            ..DeploymentBeliefs::default()
-        };
+        let beliefs = DeploymentBeliefs { takeover_probability: 1.0, ..DeploymentBeliefs::default() };
         let rules = rules_for(&space, &reward, &decision, &beliefs);
-        let traits = Traits {
-            values: Values {
-                ai_empowerment: 1.0,
-                present: 0.0,
-                survival: 0.0,
-            },
-            ..Traits::default()
-        };
+        let traits =
+            Traits { values: Values { ai_empowerment: 1.0, present: 0.0, survival: 0.0 }, ..Traits::default() };
         let l = ledger(&rules, &traits, 500.0);
         assert!((l.prior_schemer_log2_odds.unwrap() - l.counting_bits).abs() < 1e-9);
         let expected = 500.0 * 0.02 / std::f64::consts::LN_2;
-        assert!(
-            (l.selection_bits.unwrap() - expected).abs() < 1e-6,
-            "{:?}",
-            l.selection_bits
-        );
+        assert!((l.selection_bits.unwrap() - expected).abs() < 1e-6, "{:?}", l.selection_bits);
         assert!((l.flip_beta.unwrap() - 15.279 * std::f64::consts::LN_2 / 0.02).abs() < 0.1);
         assert!((l.prior_shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         assert!((l.stationary_shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);

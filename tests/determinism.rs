@@ -1,0 +1,79 @@
+//! Same scenario and seed, same bytes (DESIGN.md §3, issue check 6). The compute pool
+//! is process-wide, so the thread-count check re-runs this test binary as a child with
+//! `GOALSPACE_TEST_THREADS` set, and compares the digests the children print.
+
+use std::hash::{Hash, Hasher};
+use std::process::Command;
+
+use goalspace_training::{TrainingRun, build_training, final_goals};
+
+fn reference_run(seed: u64) -> TrainingRun {
+    let mut run = goalspace_tests::path_dependent_world(20_000);
+    run.seed = seed;
+    run.ticks = 400;
+    run.record_interval = 50;
+    run.reward.scratchpad_legibility = 0.05;
+    run.reward.training_trap_rate = 0.02;
+    run.selection.introspective_goal_guarding = 0.3;
+    run
+}
+
+/// Every final goal, every scalar and every series value, as one digest (bit patterns of
+/// the floats, so any difference shows).
+fn digest(run: &TrainingRun) -> u64 {
+    let mut sim = build_training(run).unwrap();
+    sim.run_training(run.ticks);
+    let mut h = std::hash::DefaultHasher::new();
+    final_goals(&mut sim).hash(&mut h);
+    for (name, v) in sim.metrics().scalars() {
+        name.hash(&mut h);
+        v.to_bits().hash(&mut h);
+    }
+    for (name, series) in sim.metrics().series() {
+        name.hash(&mut h);
+        for (t, v) in series {
+            t.hash(&mut h);
+            v.to_bits().hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// Child half of [`one_and_two_threads_agree`]: runs only when the parent sets the variable.
+#[test]
+#[ignore = "run by one_and_two_threads_agree as a child process"]
+fn child_digest() {
+    let threads: usize = std::env::var("GOALSPACE_TEST_THREADS").expect("set by the parent").parse().unwrap();
+    assert_eq!(goalspace_core::init_thread_pool(threads), threads);
+    println!("DIGEST {}", digest(&reference_run(3)));
+}
+
+fn child(threads: usize) -> String {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "determinism::child_digest", "--ignored", "--nocapture", "--test-threads", "1"])
+        .env("GOALSPACE_TEST_THREADS", threads.to_string())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "child failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout
+        .lines()
+        .find_map(|l| l.split("DIGEST ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("digest line")
+        .to_owned()
+}
+
+#[test]
+fn one_and_two_threads_agree() {
+    let one = child(1);
+    let two = child(2);
+    assert_eq!(one, two, "1 thread and 2 threads gave different results");
+}
+
+#[test]
+fn repeated_runs_agree_and_seeds_differ() {
+    let a = digest(&reference_run(3));
+    assert_eq!(a, digest(&reference_run(3)));
+    assert_ne!(a, digest(&reference_run(4)));
+}

@@ -1,0 +1,122 @@
+//! Shared helpers of the workspace tests: reference worlds and the interval arithmetic
+//! every statistical check uses, so tests describe data rather than plumbing.
+
+use goalspace_core::{
+    AgentMix, AwarenessModel, DeploymentBeliefs, Dist, GoalSpace, ModelClass, SelectionModel, SelectionStrength,
+};
+use goalspace_training::TrainingRun;
+
+/// z for a two-sided 99% normal interval.
+pub const Z99: f64 = 2.5758293035489004;
+
+/// A run on the small layout c = 4, h = 2, a = 2 (L = 8, mixing in tens of updates at
+/// one flip per update) where every model is aware from the first update, coherent,
+/// human-level, and values AI empowerment with a believed takeover probability of 1, so
+/// every schemer-like goal makes it scheme. The ledger of this world is exact for every
+/// agent (no trait varies).
+pub fn mixed_world(beta: f64, speed_cost: f64, population: u32, ticks: u32) -> TrainingRun {
+    let mut run = TrainingRun {
+        population,
+        ticks,
+        seed: 11,
+        record_interval: ticks.max(1),
+        goal_space: GoalSpace::new(4, 2, 2).expect("valid layout"),
+        selection: SelectionModel {
+            strength: SelectionStrength::Constant { beta },
+            flips_per_tick: 1.0,
+            ..SelectionModel::default()
+        },
+        awareness: AwarenessModel {
+            probability: 1.0,
+            onset_fraction: 0.0,
+            onset_jitter: 0.0,
+            capability_exponent: 0.0,
+        },
+        beliefs: DeploymentBeliefs { takeover_probability: 1.0, ..DeploymentBeliefs::default() },
+        mix: AgentMix {
+            capability: Dist::fixed(1.0),
+            coherence: Dist::fixed(1.0),
+            survival: Dist::fixed(0.0),
+            ai_empowerment: Dist::fixed(1.0),
+            present: Dist::fixed(0.0),
+            believed_remaining: Dist::fixed(1000.0),
+        },
+        ..TrainingRun::default()
+    };
+    run.reward.speed_cost = speed_cost;
+    run
+}
+
+/// A path-dependent world on the c = 16, h = 4, a = 4 layout of MODEL.md §9a: SA at
+/// half of training, few flips per update (post-SA training far shorter than the mixing
+/// time L·ln L / flips), and a population whose decision to scheme is marginal (the
+/// value of acting now is spread over [0, 0.3]), so every lever can move the result.
+pub fn path_dependent_world(population: u32) -> TrainingRun {
+    let mut run = TrainingRun {
+        population,
+        ticks: 1000,
+        seed: 5,
+        record_interval: 1000,
+        goal_space: GoalSpace::default(),
+        selection: SelectionModel {
+            strength: SelectionStrength::Constant { beta: 60.0 },
+            flips_per_tick: 0.05,
+            ..SelectionModel::default()
+        },
+        awareness: AwarenessModel {
+            probability: 1.0,
+            onset_fraction: 0.5,
+            onset_jitter: 0.1,
+            capability_exponent: 0.0,
+        },
+        beliefs: DeploymentBeliefs { takeover_probability: 0.3, ..DeploymentBeliefs::default() },
+        mix: AgentMix {
+            capability: Dist::fixed(1.0),
+            coherence: Dist::fixed(1.0),
+            survival: Dist::fixed(0.0),
+            ai_empowerment: Dist::fixed(0.5),
+            present: Dist::Uniform { low: 0.0, high: 0.3 },
+            believed_remaining: Dist::fixed(1000.0),
+        },
+        ..TrainingRun::default()
+    };
+    run.reward.speed_cost = 0.02;
+    run
+}
+
+/// A proportion with its sample size.
+#[derive(Debug, Clone, Copy)]
+pub struct Proportion {
+    /// Successes / n.
+    pub p: f64,
+    /// Sample size.
+    pub n: f64,
+}
+
+impl Proportion {
+    /// Share of class `class` in a count vector.
+    pub fn of_class(counts: &[u64; 4], class: ModelClass) -> Self {
+        let n = counts.iter().sum::<u64>() as f64;
+        Self { p: counts[class.index()] as f64 / n, n }
+    }
+
+    /// Standard error sqrt(p(1−p)/n).
+    pub fn se(&self) -> f64 {
+        (self.p * (1.0 - self.p) / self.n).sqrt()
+    }
+}
+
+/// The interval `(lo, hi)` of `a − b` at normal quantile `z` (independent samples).
+pub fn difference_interval(a: Proportion, b: Proportion, z: f64) -> (f64, f64) {
+    let d = a.p - b.p;
+    let se = (a.se().powi(2) + b.se().powi(2)).sqrt();
+    (d - z * se, d + z * se)
+}
+
+/// Asserts that `a − b` is positive with its 99% interval excluding zero, and returns the interval.
+pub fn assert_greater(what: &str, a: Proportion, b: Proportion) -> (f64, f64) {
+    let (lo, hi) = difference_interval(a, b, Z99);
+    eprintln!("{what}: {:.4} vs {:.4}, difference 99% interval [{lo:.4}, {hi:.4}]", a.p, b.p);
+    assert!(lo > 0.0, "{what}: expected {} > {}, 99% interval of the difference [{lo}, {hi}]", a.p, b.p);
+    (lo, hi)
+}

@@ -1,0 +1,1 @@
+//! MODEL.md §9 predictions owned by training.

@@ -305,12 +305,12 @@ mod tests {
     fn features_and_sets() {
         let s = GoalSpace::new(4, 2, 2).unwrap();
         // content 0b0011, horizon 0b01, ambition 0b11
-        let g: u128 = 0b11_01_0011;
+        let g: u128 = 0b1101_0011;
         let f = s.features(g);
         assert_eq!(f, GoalFeatures { proxy_distance: 2, horizon_count: 1, ambition_count: 2 });
         assert!(s.is_schemer_like(f));
         assert!(!s.is_non_schemer_max_reward(f));
-        let reward_within = s.features(0b11_00_1111);
+        let reward_within = s.features(0b1100_1111);
         assert!(s.is_non_schemer_max_reward(reward_within));
         assert_eq!(s.min_ambition_count(), 1);
         assert_eq!(GoalSpace::new(112, 8, 8).unwrap().min_ambition_count(), 4);
@@ -325,11 +325,9 @@ mod tests {
         assert_eq!(GoalSpace::new(120, 8, 8), Err(GoalSpaceError::TooManyBits { total: 136 }));
         assert!(matches!(GoalSpace::new(1, 4, 4), Err(GoalSpaceError::FieldTooSmall { field: "content_bits", .. })));
         assert!(matches!(GoalSpace::new(8, 0, 4), Err(GoalSpaceError::FieldTooSmall { field: "horizon_bits", .. })));
-        let mut s = GoalSpace::default();
-        s.p_horizon_bit = 1.0;
+        let s = GoalSpace { p_horizon_bit: 1.0, ..GoalSpace::default() };
         assert!(matches!(s.validate(), Err(GoalSpaceError::OutOfRange { field: "p_horizon_bit", .. })));
-        s = GoalSpace::default();
-        s.beyond_episode_min_k = 5;
+        let s = GoalSpace { beyond_episode_min_k: 5, ..GoalSpace::default() };
         assert!(s.validate().is_err());
     }
 }

@@ -79,7 +79,7 @@ impl Clock {
             Phase::Deployment => self.deployment_ticks,
             _ => return false,
         };
-        self.tick % self.record_interval.max(1) == 0 || self.tick + 1 == len
+        self.tick.is_multiple_of(self.record_interval.max(1)) || self.tick + 1 == len
     }
 }
 
@@ -280,14 +280,12 @@ impl Simulation {
         let mut schedules = self.world.remove_resource::<Schedules>().unwrap_or_default();
         let mut result = Ok(());
         for label in phase_labels() {
-            if let Some(s) = schedules.get_mut(label) {
-                if let Err(e) = s.initialize(&mut self.world) {
-                    result = Err(ScheduleError {
-                        schedule: format!("{label:?}"),
-                        message: e.to_string(s.graph(), &self.world),
-                    });
-                    break;
-                }
+            if let Some(s) = schedules.get_mut(label)
+                && let Err(e) = s.initialize(&mut self.world)
+            {
+                result =
+                    Err(ScheduleError { schedule: format!("{label:?}"), message: e.to_string(s.graph(), &self.world) });
+                break;
             }
         }
         self.world.insert_resource(schedules);

@@ -38,6 +38,11 @@ pub fn log_sum_exp(xs: impl IntoIterator<Item = f64>) -> f64 {
 ///
 /// with q = 1 − p per field, k ~ Bin(h, p_h) and n ~ Bin(a, p_a). Uniform priors with
 /// c = 112, h = 8, a = 8 give 111.337 bits.
+///
+/// ```
+/// let space = goalspace_core::GoalSpace::new(112, 8, 8).unwrap();
+/// assert!((goalspace_ledger::counting_bits(&space) - 111.337).abs() < 1e-3);
+/// ```
 pub fn counting_bits(space: &GoalSpace) -> f64 {
     let (c, h) = (f64::from(space.content_bits), f64::from(space.horizon_bits));
     let ln_specified = c * (-space.p_content_bit).ln_1p();

@@ -142,3 +142,35 @@ pub fn share_name(class: ModelClass) -> &'static str {
         ModelClass::Schemer => "share_schemer",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use goalspace_core::Goal;
+
+    fn touch_goals(mut goals: Query<&mut Goal>) {
+        for mut g in &mut goals {
+            g.0 ^= 0;
+        }
+    }
+
+    /// The training schedule builds with ambiguity detection as an error; a system that
+    /// writes goals without an order against selection is refused (an order ambiguity is a
+    /// determinism bug, DESIGN.md §3).
+    #[test]
+    fn schedule_is_unambiguous_and_ambiguity_is_refused() {
+        let mut sim = Simulation::new();
+        sim.add_plugin(TrainingPlugin);
+        sim.initialize().expect("the built-in order has no ambiguity");
+        let mut sim = Simulation::new();
+        sim.add_plugin(TrainingPlugin).add_systems(TrainingTick, touch_goals);
+        let err = sim.initialize().unwrap_err();
+        assert!(err.message.contains("touch_goals"), "{err}");
+        let mut sim = Simulation::new();
+        sim.add_plugin(TrainingPlugin).add_systems(
+            TrainingTick,
+            touch_goals.after(TrainingSystems::Selection).before(TrainingSystems::Oversight),
+        );
+        sim.initialize().expect("ordered against the built-in sets");
+    }
+}

@@ -228,6 +228,14 @@ impl TrainingReport {
 
 /// Runs one training: build, `ticks` updates, summary.
 ///
+/// ```
+/// use goalspace_training::{TrainingRun, run_training};
+/// let run = TrainingRun { population: 1000, ticks: 200, ..TrainingRun::default() };
+/// let report = run_training(&run).unwrap();
+/// assert_eq!(report.final_counts.iter().sum::<u64>(), 1000);
+/// assert!((0.0..=1.0).contains(&report.schemer_fraction()));
+/// ```
+///
 /// # Errors
 /// As [`build_training`].
 pub fn run_training(run: &TrainingRun) -> Result<TrainingReport, TrainingError> {

@@ -15,6 +15,8 @@ pub mod stream {
     pub const GRAPH: u64 = 1;
     /// Deployment events that are not owned by one agent.
     pub const DEPLOYMENT: u64 = 2;
+    /// Seeds of replicate runs: run r of root seed s uses `derive_seed(s, RUN, r)`.
+    pub const RUN: u64 = 3;
     /// First id free for plugins outside goalspace; use `PLUGIN_BASE + n`.
     pub const PLUGIN_BASE: u64 = 1 << 32;
 }

@@ -1,0 +1,14 @@
+//! The API boundary between scenario files and the simulation; the crate docs are README.md.
+#![doc = include_str!("../README.md")]
+
+pub mod diagnostic;
+pub mod params;
+pub mod scenario;
+pub mod schema;
+pub mod set;
+
+pub use diagnostic::{Diagnostic, DiagnosticKind, ScenarioError};
+pub use params::{PARAMS, ParamDef, ParamKind, ParamValue, Range, param, params};
+pub use scenario::{Scenario, Sweep, SweepAxis};
+pub use schema::{schema_json, schema_markdown};
+pub use set::apply_set;

@@ -1,0 +1,100 @@
+//! `--set KEY=VALUE` overrides, applied to the parsed TOML table before validation so
+//! an override is checked exactly like a value written in the file.
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind, ScenarioError};
+use crate::params::{PARAMS, ParamKind, nearest, param};
+
+/// Applies one `KEY=VALUE` override to a parsed scenario table.
+///
+/// `KEY` is a dotted parameter key (`training.speed_cost`), a field of a distribution
+/// or schedule (`agents.capability.high`), or a sweep axis (`sweep.grid.training.ticks`).
+/// `VALUE` is parsed as a TOML value, so numbers, strings, booleans, arrays and inline
+/// tables work; a bare word that does not parse is taken as a string.
+///
+/// # Errors
+/// [`ScenarioError::Invalid`] with one [`Diagnostic`] when `=` is missing, the key is
+/// unknown (with the nearest valid key as hint) or a quoted, bracketed or braced value
+/// does not parse. The table is left unchanged then.
+pub fn apply_set(table: &mut toml::Table, set: &str) -> Result<(), ScenarioError> {
+    set_path(table, set).map(|_| ()).map_err(|d| ScenarioError::Invalid { diagnostics: vec![*d] })
+}
+
+/// As [`apply_set`], returning the path of segments that was set.
+pub(crate) fn set_path(table: &mut toml::Table, set: &str) -> Result<Vec<String>, Box<Diagnostic>> {
+    let origin = format!("--set {set}");
+    let Some((key, raw)) = set.split_once('=') else {
+        return Err(Box::new(
+            Diagnostic::new(
+                &origin,
+                "",
+                DiagnosticKind::InvalidSet,
+                format!("--set expects KEY=VALUE, got `{set}` (no `=`)"),
+            )
+            .with_hint("write for example --set training.speed_cost=0.05"),
+        ));
+    };
+    let (key, raw) = (key.trim(), raw.trim());
+    let path = resolve(key).ok_or_else(|| {
+        let mut d = Diagnostic::new(&origin, key, DiagnosticKind::UnknownKey, format!("unknown key `{key}` in --set"));
+        if let Some(n) = nearest(key, PARAMS.iter().map(|p| p.key)) {
+            d = d.with_hint(format!("did you mean `{n}`?"));
+        }
+        Box::new(d)
+    })?;
+    let value = parse_value(raw).map_err(|message| {
+        Box::new(
+            Diagnostic::new(&origin, key, DiagnosticKind::InvalidSet, message)
+                .with_hint("quote strings (key='\"text\"'), close brackets and braces"),
+        )
+    })?;
+    insert(table, &path, value);
+    Ok(path)
+}
+
+/// The path of segments an override key targets, or `None` for an unknown key.
+fn resolve(key: &str) -> Option<Vec<String>> {
+    let split = |k: &str| k.split('.').map(str::to_owned).collect::<Vec<_>>();
+    if param(key).is_some() {
+        return Some(split(key));
+    }
+    if let Some(rest) = key.strip_prefix("sweep.grid.") {
+        return param(rest)
+            .filter(|p| !p.key.starts_with("sweep."))
+            .map(|_| vec!["sweep".to_owned(), "grid".to_owned(), rest.to_owned()]);
+    }
+    let (parent, field) = key.rsplit_once('.')?;
+    let def = param(parent)?;
+    matches!(def.kind, ParamKind::Dist | ParamKind::Schedule).then(|| {
+        let mut p = split(parent);
+        p.push(field.to_owned());
+        p
+    })
+}
+
+/// Parses an override value as TOML; a bare word that fails is a string.
+fn parse_value(raw: &str) -> Result<toml::Value, String> {
+    match format!("v = {raw}").parse::<toml::Table>() {
+        Ok(mut t) if t.len() == 1 => t.remove("v").ok_or_else(|| format!("value `{raw}` does not parse")),
+        Ok(_) => Err(format!("value `{raw}` is more than one TOML value")),
+        Err(e) if raw.starts_with(['{', '[', '"', '\'']) => {
+            Err(format!("value `{raw}` does not parse as TOML: {}", e.message().trim()))
+        }
+        Err(_) => Ok(toml::Value::String(raw.to_owned())),
+    }
+}
+
+/// Inserts `value` at `path`, creating tables on the way and replacing any non-table
+/// value that stands where a table must go (the override wins).
+fn insert(table: &mut toml::Table, path: &[String], value: toml::Value) {
+    let Some((last, parents)) = path.split_last() else { return };
+    let mut t = table;
+    for seg in parents {
+        let slot = t.entry(seg.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !slot.is_table() {
+            *slot = toml::Value::Table(toml::Table::new());
+        }
+        let toml::Value::Table(next) = slot else { return };
+        t = next;
+    }
+    t.insert(last.clone(), value);
+}

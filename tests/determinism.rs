@@ -1,4 +1,4 @@
-//! Same scenario and seed, same bytes (DESIGN.md §3, issue check 6). The compute pool
+//! Same scenario and seed, same bytes (ARCHITECTURE.md "Invariants"). The compute pool
 //! is process-wide, so the thread-count check re-runs this test binary as a child with
 //! `GOALSPACE_TEST_THREADS` set, and compares the digests the children print.
 

@@ -44,7 +44,7 @@ fn zero_selection_gives_the_prior_shares() {
     check_shares(&run, prior);
 }
 
-/// Issue check 3: at fixed β = 20 with speed cost 0.05, 20,000 agents after 3000 updates
+/// At fixed β = 20 with speed cost 0.05, 20,000 agents after 3000 updates
 /// match the stationary shares prior(g)·exp(β·R(g)).
 #[test]
 fn fixed_selection_reaches_the_stationary_shares() {
@@ -116,4 +116,27 @@ fn flip_point_in_monte_carlo() {
             assert!(d + goalspace_tests::Z99 * se < 0.0);
         }
     }
+}
+
+/// A population whose models differ (the value of acting now uniform on [0.5, 1.5], so
+/// about half of them find scheming worth it, and a non-uniform prior p = 0.3, 0.6, 0.7 per
+/// field) matches the average of the models' own ledgers: 4000 models (all averaged
+/// exactly), β = 8, half a flip per update, 3000 updates. Per-model shares differ, so the
+/// binomial bound p(1−p)/N is conservative.
+#[test]
+fn mixed_population_matches_the_population_ledger() {
+    let mut run = mixed_world(8.0, 0.05, 4000, 3000);
+    run.goal_space.p_content_bit = 0.3;
+    run.goal_space.p_horizon_bit = 0.6;
+    run.goal_space.p_ambition_bit = 0.7;
+    run.selection.flips_per_tick = 0.5;
+    run.mix.present = goalspace_core::Dist::Uniform { low: 0.5, high: 1.5 };
+    let report = run_training(&run).unwrap();
+    let ledger = report.metrics.get("ledger_share_schemer").unwrap();
+    let mc = Proportion::of_class(&report.final_counts, ModelClass::Schemer);
+    let bound = Z_FAMILY * (ledger * (1.0 - ledger) / mc.n).sqrt();
+    eprintln!("mixed population: Monte Carlo {:.4}, population ledger {ledger:.4}, bound {bound:.4}", mc.p);
+    assert!(ledger > 0.1 && ledger < 0.9, "the mix should split the decision: {ledger}");
+    assert!((mc.p - ledger).abs() <= bound);
+    assert!(report.metrics.get("path_dependence").unwrap().abs() <= bound);
 }

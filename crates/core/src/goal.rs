@@ -123,9 +123,10 @@ impl GoalSpace {
     /// # Errors
     /// The first violated range, as a [`GoalSpaceError`].
     pub fn validate(&self) -> Result<(), GoalSpaceError> {
-        let total = self.content_bits + self.horizon_bits + self.ambition_bits;
+        // Sum in u64: u32 widths near u32::MAX must not wrap into a small total.
+        let total = u64::from(self.content_bits) + u64::from(self.horizon_bits) + u64::from(self.ambition_bits);
         if total > 128 {
-            return Err(GoalSpaceError::TooManyBits { total });
+            return Err(GoalSpaceError::TooManyBits { total: u32::try_from(total).unwrap_or(u32::MAX) });
         }
         for (field, value, min) in [
             ("content_bits", self.content_bits, 2),
@@ -252,12 +253,13 @@ impl GoalSpace {
         if horizon_count == 0 { 1.0 } else { self.horizon_base.powi(horizon_count as i32) }
     }
 
-    /// Smallest ambition count whose ambition m reaches `ambition_threshold`.
+    /// Smallest ambition count whose ambition m reaches `ambition_threshold`; at least 1, so a
+    /// goal with no ambition is never schemer-like.
     #[inline]
     pub fn min_ambition_count(&self) -> u32 {
         let needed = self.ambition_threshold * f64::from(self.ambition_bits);
         // Guard against 0.5 * 8 = 3.9999999 style rounding.
-        (needed - 1e-9).ceil().max(0.0) as u32
+        (needed - 1e-9).ceil().max(1.0) as u32
     }
 
     /// True for the non-schemer max-reward set: content = SPECIFIED (any horizon and
@@ -322,6 +324,9 @@ mod tests {
 
     #[test]
     fn invalid_layouts_are_rejected() {
+        // Regression: widths near u32::MAX wrapped the sum and passed validation.
+        assert!(GoalSpace::new(u32::MAX, 1, 1).is_err());
+        assert!(GoalSpace::new(2, u32::MAX - 2, 1).is_err());
         assert_eq!(GoalSpace::new(120, 8, 8), Err(GoalSpaceError::TooManyBits { total: 136 }));
         assert!(matches!(GoalSpace::new(1, 4, 4), Err(GoalSpaceError::FieldTooSmall { field: "content_bits", .. })));
         assert!(matches!(GoalSpace::new(8, 0, 4), Err(GoalSpaceError::FieldTooSmall { field: "horizon_bits", .. })));

@@ -500,7 +500,8 @@ mod tests {
         let loose = rules(0.0).scheming_value(f(1, 1, 2), &t).goal_survival;
         let guarded = rules(0.9).scheming_value(f(1, 1, 2), &t).goal_survival;
         // q = 0.5/8 * 0.5 = 1/32; (1 - 1/16)^1000.
-        assert!((loose - (15.0f64 / 16.0).powf(1000.0)).abs() < 1e-15);
+        let expected = (15.0f64 / 16.0).powf(1000.0);
+        assert!(expected > 0.0 && ((loose - expected) / expected).abs() < 1e-12, "{loose} vs {expected}");
         assert!(guarded > loose);
     }
 }

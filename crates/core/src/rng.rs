@@ -1,4 +1,4 @@
-//! Seeded randomness (MODEL.md §4, DESIGN.md §5): every random draw in a simulation
+//! Seeded randomness (MODEL.md §4; ARCHITECTURE.md "Invariants"): every random draw in a simulation
 //! comes from a generator seeded by mixing (run seed, stream, index) through
 //! SplitMix64, so results never depend on thread count, query order or the clock.
 

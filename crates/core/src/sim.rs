@@ -145,7 +145,7 @@ impl Metrics {
     }
 }
 
-/// A unit of extension (DESIGN.md §1): inits resources and adds systems to the
+/// A unit of extension (ARCHITECTURE.md): inits resources and adds systems to the
 /// schedules, in its own system sets ordered against the built-in ones. Same shape as
 /// `bevy_app::Plugin`, over [`Simulation`] instead of `App`.
 pub trait Plugin {

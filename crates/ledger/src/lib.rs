@@ -52,7 +52,8 @@ pub fn counting_bits(space: &GoalSpace) -> f64 {
     let wa = field_log_weights(space.ambition_bits, space.p_ambition_bit);
     let ln_beyond = log_sum_exp(wh[space.beyond_episode_min_k as usize..].iter().copied());
     let ln_ambitious = log_sum_exp(wa[space.min_ambition_count() as usize..].iter().copied());
-    let ln_schemer_like = (-ln_specified.exp()).ln_1p() + ln_beyond + ln_ambitious;
+    // ln(1 − e^x) as ln(−expm1(x)): exact even when the SPECIFIED prior is close to 1.
+    let ln_schemer_like = (-ln_specified.exp_m1()).ln() + ln_beyond + ln_ambitious;
     let ln_non_schemer = log_sum_exp([ln_specified, ln_reward + ln_within]);
     (ln_schemer_like - ln_non_schemer) / std::f64::consts::LN_2
 }
@@ -123,8 +124,10 @@ pub struct Ledger {
     pub prior_schemer_log2_odds: Option<f64>,
     /// Expected reward a schemer loses per update (speed cost and penalties), for these traits.
     pub schemer_cost: f64,
-    /// β at which selection bits reach the counting bits, `counting_bits · ln 2 / schemer_cost`
-    /// (MODEL.md §5.3): schemers dominate the max-reward goals below it. `None` if the cost is 0.
+    /// β at which the selection bits reach the prior log2 odds of schemers,
+    /// `prior_schemer_log2_odds · ln 2 / schemer_cost` (MODEL.md §5.3; equal to
+    /// `counting_bits · ln 2 / schemer_cost` when every schemer-like goal schemes): schemers
+    /// dominate the max-reward goals below it. `None` if the cost is 0 or nobody schemes.
     pub flip_beta: Option<f64>,
 }
 
@@ -146,7 +149,7 @@ pub fn ledger(rules: &Rules<'_>, traits: &Traits, beta: f64) -> Ledger {
         selection_bits,
         prior_schemer_log2_odds: prior.schemer_log2_odds(),
         schemer_cost: cost,
-        flip_beta: (cost > 0.0).then(|| counting * std::f64::consts::LN_2 / cost),
+        flip_beta: prior.schemer_log2_odds().filter(|_| cost > 0.0).map(|odds| odds * std::f64::consts::LN_2 / cost),
     }
 }
 

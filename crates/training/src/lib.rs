@@ -47,8 +47,8 @@ pub const METRICS: [(&str, &str); 14] = [
     ("onset_share_schemer", "Share of schemers among models at their SA onset."),
     ("share_aware", "Share of models situationally aware at the end of training."),
     ("counting_bits", "Counting bits of the goal space (MODEL.md §3), from the ledger."),
-    ("selection_bits", "Bits of selection against schemers at the final β for the mean profile (MODEL.md §7)."),
-    ("ledger_share_schemer", "Stationary schemer share of the ledger at the final β for the mean profile."),
+    ("selection_bits", "Bits of selection against schemers at the final β, population ledger (MODEL.md §7)."),
+    ("ledger_share_schemer", "Stationary schemer share at the final β, averaged over the models' own ledgers."),
     (
         "path_dependence",
         "share_schemer minus ledger_share_schemer: what finite training did differently (MODEL.md §7).",
@@ -96,14 +96,14 @@ impl Plugin for TrainingPlugin {
     }
 }
 
-/// End-of-training metrics: final class shares, onset shares, flags, and the ledger for
-/// the population's mean profile at the final β (MODEL.md §7–§8).
+/// End-of-training metrics: final class shares, onset shares, flags, and the
+/// [`population_ledger`] at the final β (MODEL.md §7–§8).
 pub fn summarize_training(
     rules: RulesParam,
-    mix: Res<AgentMix>,
     tally: Res<TrainingTally>,
     mut metrics: ResMut<Metrics>,
     agents: Query<(&SituationalAwareness, &Goal, &Disposition)>,
+    profiles: Query<(&AgentIndex, &SituationalAwareness, &Profile)>,
 ) {
     let (counts, aware) = count_classes(&rules.space, agents.iter());
     let n = counts.iter().sum::<u64>().max(1) as f64;
@@ -123,14 +123,90 @@ pub fn summarize_training(
     metrics.set("accepted_proposals", tally.accepted.load(std::sync::atomic::Ordering::Relaxed) as f64);
     let beta = rules.selection.strength.final_beta();
     let rules: Rules<'_> = rules.rules();
-    let ledger = goalspace_ledger::ledger(&rules, &mix.mean_profile().traits(), beta);
-    metrics.set("counting_bits", ledger.counting_bits);
-    if let Some(bits) = ledger.selection_bits {
+    metrics.set("counting_bits", goalspace_ledger::counting_bits(rules.space));
+    let population = population_ledger(&rules, beta, profiles.iter().map(|(i, sa, p)| (i.0, sa.is_aware(), p)));
+    if let Some(bits) = population.selection_bits() {
         metrics.set("selection_bits", bits);
     }
-    let stationary = ledger.stationary_shares[ModelClass::Schemer.index()];
+    let stationary = population.stationary[ModelClass::Schemer.index()];
     metrics.set("ledger_share_schemer", stationary);
     metrics.set("path_dependence", schemers - stationary);
+}
+
+/// Largest number of models whose own ledgers are averaged by [`population_ledger`].
+pub const LEDGER_SAMPLE: u32 = 4096;
+
+/// The ledger of a population whose models differ in traits and awareness (MODEL.md §7):
+/// the average over models of each model's own exact prior and stationary class shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PopulationLedger {
+    /// Population-average prior class shares, by [`ModelClass::index`].
+    pub prior: [f64; 4],
+    /// Population-average stationary class shares at the final β.
+    pub stationary: [f64; 4],
+    /// Number of models averaged.
+    pub models: u32,
+}
+
+impl PopulationLedger {
+    /// Bits of selection against schemers at the population level: log2 odds of schemers
+    /// against saints plus reward seekers, prior minus stationary. `None` when a side is empty.
+    pub fn selection_bits(&self) -> Option<f64> {
+        let odds = |s: &[f64; 4]| {
+            let (k, n) = (
+                s[ModelClass::Schemer.index()],
+                s[ModelClass::TrainingSaint.index()] + s[ModelClass::RewardOnTheEpisodeSeeker.index()],
+            );
+            (k > 0.0 && n > 0.0).then(|| (k / n).log2())
+        };
+        Some(odds(&self.prior)? - odds(&self.stationary)?)
+    }
+}
+
+/// Averages each model's exact ledger over the population `(index, aware, profile)`. Every
+/// model when there are at most [`LEDGER_SAMPLE`], otherwise the evenly spaced indices
+/// `i · ⌈N / LEDGER_SAMPLE⌉` (no randomness); models with identical profiles share one
+/// computation. Exact for homogeneous populations and for populations up to the sample size.
+pub fn population_ledger<'a>(
+    rules: &Rules<'_>,
+    beta: f64,
+    models: impl Iterator<Item = (u32, bool, &'a Profile)>,
+) -> PopulationLedger {
+    let all: Vec<(u32, bool, &Profile)> = models.collect();
+    let n = all.len() as u32;
+    let stride = n.div_ceil(LEDGER_SAMPLE).max(1);
+    let mut memo: std::collections::BTreeMap<(bool, [u32; 6]), ([f64; 4], [f64; 4])> = Default::default();
+    let (mut prior, mut stationary, mut count) = ([0.0; 4], [0.0; 4], 0u32);
+    for (index, aware, profile) in all {
+        if index % stride != 0 {
+            continue;
+        }
+        let key = (
+            aware,
+            [
+                profile.capability.to_bits(),
+                profile.coherence.to_bits(),
+                profile.survival.to_bits(),
+                profile.ai_empowerment.to_bits(),
+                profile.present.to_bits(),
+                profile.believed_remaining.to_bits(),
+            ],
+        );
+        let (p, s) = *memo.entry(key).or_insert_with(|| {
+            let t = profile.traits();
+            (
+                goalspace_ledger::class_log_mass(rules, &t, aware, 0.0).shares(),
+                goalspace_ledger::class_log_mass(rules, &t, aware, beta).shares(),
+            )
+        });
+        for i in 0..4 {
+            prior[i] += p[i];
+            stationary[i] += s[i];
+        }
+        count += 1;
+    }
+    let m = f64::from(count.max(1));
+    PopulationLedger { prior: prior.map(|x| x / m), stationary: stationary.map(|x| x / m), models: count }
 }
 
 /// The metric name of a class share: `share_training_saint`, …, `share_schemer`.
@@ -156,7 +232,7 @@ mod tests {
 
     /// The training schedule builds with ambiguity detection as an error; a system that
     /// writes goals without an order against selection is refused (an order ambiguity is a
-    /// determinism bug, DESIGN.md §3).
+    /// determinism bug, ARCHITECTURE.md "Invariants").
     #[test]
     fn schedule_is_unambiguous_and_ambiguity_is_refused() {
         let mut sim = Simulation::new();

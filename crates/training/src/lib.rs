@@ -163,6 +163,9 @@ impl PopulationLedger {
     }
 }
 
+/// Prior and stationary class shares of one profile.
+type PriorAndStationary = ([f64; 4], [f64; 4]);
+
 /// Averages each model's exact ledger over the population `(index, aware, profile)`. Every
 /// model when there are at most [`LEDGER_SAMPLE`], otherwise the evenly spaced indices
 /// `i · ⌈N / LEDGER_SAMPLE⌉` (no randomness); models with identical profiles share one
@@ -175,7 +178,7 @@ pub fn population_ledger<'a>(
     let all: Vec<(u32, bool, &Profile)> = models.collect();
     let n = all.len() as u32;
     let stride = n.div_ceil(LEDGER_SAMPLE).max(1);
-    let mut memo: std::collections::BTreeMap<(bool, [u32; 6]), ([f64; 4], [f64; 4])> = Default::default();
+    let mut memo: std::collections::BTreeMap<(bool, [u32; 6]), PriorAndStationary> = Default::default();
     let (mut prior, mut stationary, mut count) = ([0.0; 4], [0.0; 4], 0u32);
     for (index, aware, profile) in all {
         if index % stride != 0 {

@@ -5,7 +5,7 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
 use crate::goal::GoalSpace;
-use crate::model::{DecisionModel, DeploymentBeliefs, Drift, RewardModel, Rules};
+use crate::model::{DecisionModel, DeploymentBeliefs, RewardModel, Rules};
 use crate::params::SelectionModel;
 
 /// Borrows the rule resources ([`GoalSpace`], [`RewardModel`], [`DecisionModel`],
@@ -32,10 +32,7 @@ impl RulesParam<'_> {
             reward: &self.reward,
             decision: &self.decision,
             beliefs: &self.beliefs,
-            drift: Drift {
-                flips_per_tick: self.selection.flips_per_tick,
-                introspective_goal_guarding: self.selection.introspective_goal_guarding,
-            },
+            drift: self.selection.drift(),
         }
     }
 }

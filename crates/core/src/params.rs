@@ -90,6 +90,16 @@ impl Default for SelectionModel {
     }
 }
 
+impl SelectionModel {
+    /// The drift parameters the decision reads (MODEL.md §5.4).
+    pub fn drift(&self) -> crate::model::Drift {
+        crate::model::Drift {
+            flips_per_tick: self.flips_per_tick,
+            introspective_goal_guarding: self.introspective_goal_guarding,
+        }
+    }
+}
+
 /// When models become situationally aware (MODEL.md §5.1).
 #[derive(Resource, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AwarenessModel {

@@ -4,7 +4,7 @@
 use bevy_ecs::prelude::*;
 use goalspace_core::prelude::*;
 use goalspace_core::{
-    AwarenessModel, DecisionModel, DeploymentBeliefs, Drift, RewardModel, Rules, SelectionModel, SelectionStrength,
+    AwarenessModel, DecisionModel, DeploymentBeliefs, RewardModel, Rules, SelectionModel, SelectionStrength,
     spawn_population,
 };
 use goalspace_ledger::Ledger;
@@ -165,10 +165,7 @@ impl TrainingRun {
             reward: &self.reward,
             decision: &self.decision,
             beliefs: &self.beliefs,
-            drift: Drift {
-                flips_per_tick: self.selection.flips_per_tick,
-                introspective_goal_guarding: self.selection.introspective_goal_guarding,
-            },
+            drift: self.selection.drift(),
         }
     }
 

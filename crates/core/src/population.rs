@@ -5,7 +5,7 @@ use bevy_ecs::resource::Resource;
 use bevy_ecs::world::World;
 use serde::{Deserialize, Serialize};
 
-use crate::components::{AgentIndex, CoordinationStrategy, Disposition, Goal, Profile, SituationalAwareness, Status};
+use crate::components::{AgentIndex, Disposition, Goal, Profile, SituationalAwareness, Status};
 use crate::goal::GoalSpace;
 use crate::mix::{Dist, DistError};
 use crate::params::AwarenessModel;
@@ -136,7 +136,9 @@ pub fn sample_goal(space: &GoalSpace, rng: &mut SimRng) -> u128 {
 }
 
 /// Spawns `n` agents with goals from the prior, traits from `mix` and SA due ticks from
-/// `awareness` for a training of `training_ticks` updates. Agent `i` draws only from
+/// `awareness` for a training of `training_ticks` updates. Components that only deployment
+/// reads ([`crate::CoordinationStrategy`], [`crate::Power`]) are added by the plugins that
+/// need them, keeping the per-agent footprint of training small. Agent `i` draws only from
 /// its own generator, seeded from (`seed`, `i`), in a fixed order: goal, profile, SA.
 pub fn spawn_population(
     world: &mut World,
@@ -159,7 +161,6 @@ pub fn spawn_population(
             SituationalAwareness { onset: None, due },
             Disposition::default(),
             Status::InTraining,
-            CoordinationStrategy::Solo,
             rng,
         )
     });

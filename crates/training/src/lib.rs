@@ -12,8 +12,8 @@ use goalspace_core::{
 
 pub use run::{TrainingError, TrainingReport, TrainingRun, build_training, final_goals, run_training};
 pub use systems::{
-    TrainingTally, become_situationally_aware, count_classes, oversee_training, reconsider_training_gaming,
-    record_training, select_goals,
+    Awakener, Selector, TrainingTally, become_situationally_aware, count_classes, oversee_training,
+    reconsider_training_gaming, record_training, select_goals,
 };
 
 /// The steps of a training update, chained in this order (MODEL.md §5).
@@ -124,7 +124,12 @@ pub fn summarize_training(
     let beta = rules.selection.strength.final_beta();
     let rules: Rules<'_> = rules.rules();
     metrics.set("counting_bits", goalspace_ledger::counting_bits(rules.space));
-    let population = population_ledger(&rules, beta, profiles.iter().map(|(i, sa, p)| (i.0, sa.is_aware(), p)));
+    let population = population_ledger(
+        &rules,
+        beta,
+        counts.iter().sum::<u64>() as u32,
+        profiles.iter().map(|(i, sa, p)| (i.0, sa.is_aware(), p)),
+    );
     if let Some(bits) = population.selection_bits() {
         metrics.set("selection_bits", bits);
     }
@@ -166,21 +171,21 @@ impl PopulationLedger {
 /// Prior and stationary class shares of one profile.
 type PriorAndStationary = ([f64; 4], [f64; 4]);
 
-/// Averages each model's exact ledger over the population `(index, aware, profile)`. Every
-/// model when there are at most [`LEDGER_SAMPLE`], otherwise the evenly spaced indices
+/// Averages each model's exact ledger over the population `(index, aware, profile)` of `n`
+/// models (indices `0..n`). Every model when there are at most [`LEDGER_SAMPLE`], otherwise
+/// the evenly spaced indices
 /// `i · ⌈N / LEDGER_SAMPLE⌉` (no randomness); models with identical profiles share one
 /// computation. Exact for homogeneous populations and for populations up to the sample size.
 pub fn population_ledger<'a>(
     rules: &Rules<'_>,
     beta: f64,
+    n: u32,
     models: impl Iterator<Item = (u32, bool, &'a Profile)>,
 ) -> PopulationLedger {
-    let all: Vec<(u32, bool, &Profile)> = models.collect();
-    let n = all.len() as u32;
     let stride = n.div_ceil(LEDGER_SAMPLE).max(1);
     let mut memo: std::collections::BTreeMap<(bool, [u32; 6]), PriorAndStationary> = Default::default();
     let (mut prior, mut stationary, mut count) = ([0.0; 4], [0.0; 4], 0u32);
-    for (index, aware, profile) in all {
+    for (index, aware, profile) in models {
         if index % stride != 0 {
             continue;
         }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use bevy_ecs::prelude::*;
 use goalspace_core::prelude::*;
-use goalspace_core::{RulesParam, SearchMode, SelectionModel, SimRng};
+use goalspace_core::{Rules, RulesParam, SearchMode, SelectionModel, SimRng};
 
 use crate::search::nearest_max_reward;
 
@@ -32,62 +32,71 @@ impl TrainingTally {
     }
 }
 
-/// Poisson(λ) by inversion from one uniform, with the cumulative table precomputed.
-#[derive(Debug, Clone)]
-pub(crate) struct Proposals {
-    cumulative: Vec<f64>,
+/// Situational-awareness onset for one model (MODEL.md §5.1), shared by the ECS system and
+/// the struct-of-arrays baseline of the benchmarks.
+#[derive(Debug, Clone, Copy)]
+pub struct Awakener<'a> {
+    rules: Rules<'a>,
+    search: SearchMode,
+    tick: u32,
 }
 
-impl Proposals {
-    pub(crate) fn new(lambda: f64) -> Self {
-        let mut cumulative = Vec::new();
-        let mut p = (-lambda).exp();
-        let mut cum = 0.0;
-        for n in 0..=128u32 {
-            cum += p;
-            cumulative.push(cum);
-            if 1.0 - cum < 1e-15 {
-                break;
-            }
-            p *= lambda / f64::from(n + 1);
-        }
-        Self { cumulative }
+impl<'a> Awakener<'a> {
+    /// The onset rule at update `tick`.
+    pub fn new(rules: Rules<'a>, search: SearchMode, tick: u32) -> Self {
+        Self { rules, search, tick }
     }
 
-    /// Number of bits to redraw this update.
+    /// If the model's due tick has come, it becomes aware; under `nearest_max_reward` its goal
+    /// jumps (§5.3); it makes its first decision (§5.4). Returns its class at onset, or `None`
+    /// when nothing happened.
     #[inline]
-    pub(crate) fn draw(&self, rng: &mut SimRng) -> u32 {
-        let u = rng.uniform();
-        self.cumulative.iter().position(|&c| u < c).unwrap_or(self.cumulative.len()) as u32
+    pub fn step(
+        &self,
+        sa: &mut SituationalAwareness,
+        goal: &mut u128,
+        training_gaming: &mut bool,
+        profile: &Profile,
+        rng: &mut SimRng,
+    ) -> Option<ModelClass> {
+        if sa.onset.is_some() || sa.due > self.tick {
+            return None;
+        }
+        sa.onset = Some(self.tick);
+        let traits = profile.traits();
+        if self.search == SearchMode::NearestMaxReward {
+            *goal = nearest_max_reward(*goal, &self.rules, &traits, rng);
+        }
+        let f = self.rules.space.features(*goal);
+        *training_gaming = self.rules.decides_to_scheme(f, true, &traits);
+        Some(classify(self.rules.space, f, true, *training_gaming))
     }
 }
 
 /// Situational awareness onset (MODEL.md §5.1): a model whose due tick has come becomes
 /// aware; under `nearest_max_reward` its goal jumps (§5.3); it then makes its first
-/// decision (§5.4) and its class at onset is tallied.
+/// decision (§5.4) and its class at onset is tallied. See [`Awakener::step`].
 pub fn become_situationally_aware(
     clock: Res<Clock>,
     rules: RulesParam,
     tally: Res<TrainingTally>,
     mut agents: Query<(&mut SituationalAwareness, &mut Goal, &mut Disposition, &Profile, &mut AgentRng)>,
 ) {
-    let tick = clock.tick;
-    let search = rules.selection.search;
-    let rules = rules.rules();
+    let awakener = Awakener::new(rules.rules(), rules.selection.search, clock.tick);
     agents.par_iter_mut().for_each(|(mut sa, mut goal, mut disposition, profile, mut rng)| {
-        if sa.onset.is_some() || sa.due > tick {
+        if sa.onset.is_some() || sa.due > clock.tick {
             return;
         }
-        sa.bypass_change_detection().onset = Some(tick);
-        let traits = profile.traits();
-        let goal = goal.bypass_change_detection();
-        if search == SearchMode::NearestMaxReward {
-            goal.0 = nearest_max_reward(goal.0, &rules, &traits, &mut rng.bypass_change_detection().0);
+        let class = awakener.step(
+            sa.bypass_change_detection(),
+            &mut goal.bypass_change_detection().0,
+            &mut disposition.bypass_change_detection().training_gaming,
+            profile,
+            &mut rng.bypass_change_detection().0,
+        );
+        if let Some(class) = class {
+            tally.onset[class.index()].fetch_add(1, Ordering::Relaxed);
         }
-        let f = rules.space.features(goal.0);
-        let gaming = rules.decides_to_scheme(f, true, &traits);
-        disposition.bypass_change_detection().training_gaming = gaming;
-        tally.onset[classify(rules.space, f, true, gaming).index()].fetch_add(1, Ordering::Relaxed);
     });
 }
 
@@ -118,62 +127,130 @@ pub fn rules_changed(rules: RulesParam) -> bool {
         || rules.selection.is_changed()
 }
 
-/// Reward and selection (MODEL.md §5.2–§5.3): each model proposes a goal by redrawing
-/// Poisson(`flips_per_tick`) random bits from their field priors and accepts it with
-/// probability min(1, exp(β(t)·(R(g') − R(g)))). Because proposals redraw from the prior,
-/// the stationary distribution at fixed β is prior(g)·exp(β·R(g)). A training-gaming
-/// model rejects a share `introspective_goal_guarding · capability` of content-changing
-/// proposals before they are scored.
-pub fn select_goals(
-    clock: Res<Clock>,
-    rules: RulesParam,
-    tally: Res<TrainingTally>,
-    mut agents: Query<(&SituationalAwareness, &mut Goal, &mut Disposition, &Profile, &mut AgentRng)>,
-) {
-    let selection: &SelectionModel = &rules.selection;
-    let beta = selection.strength.beta(clock.tick, clock.training_ticks);
-    let proposals = Proposals::new(selection.flips_per_tick);
-    let guarding = selection.introspective_goal_guarding;
-    let rules = rules.rules();
-    let space = rules.space;
-    let len = space.len();
-    let content_mask = space.content_mask();
-    let priors: Vec<f64> = (0..len).map(|i| space.prior_of(i)).collect();
-    agents.par_iter_mut().for_each(|(sa, mut goal, mut disposition, profile, mut rng)| {
-        let rng = &mut rng.bypass_change_detection().0;
-        let n = proposals.draw(rng);
-        if n == 0 {
-            return;
+/// One Metropolis–Hastings step for one model (MODEL.md §5.2–§5.3), with everything that
+/// is the same for every model this update precomputed. The ECS system and the
+/// struct-of-arrays baseline of the benchmarks both call [`Selector::step`], so they make
+/// the same draws and the same arithmetic.
+#[derive(Debug, Clone)]
+pub struct Selector<'a> {
+    rules: Rules<'a>,
+    beta: f64,
+    /// Cumulative Poisson(flips_per_tick) probabilities scaled to `u32` thresholds.
+    proposal_thresholds: Vec<u64>,
+    /// Per-bit prior probabilities, by bit position.
+    priors: Vec<f64>,
+    len: u32,
+    content_mask: u128,
+    guarding: f64,
+}
+
+impl<'a> Selector<'a> {
+    /// The selector of update `tick` of a training of `ticks` updates.
+    pub fn new(rules: Rules<'a>, selection: &SelectionModel, tick: u32, ticks: u32) -> Self {
+        let space = rules.space;
+        let len = space.len();
+        let mut proposal_thresholds = Vec::new();
+        let lambda = selection.flips_per_tick;
+        let mut p = (-lambda).exp();
+        let mut cum = 0.0;
+        for n in 0..=128u32 {
+            cum += p;
+            // P(count ≤ n) · 2^32; a u32 draw below it means count ≤ n.
+            proposal_thresholds.push((cum.min(1.0) * 4_294_967_296.0) as u64);
+            if 1.0 - cum < 1e-12 {
+                break;
+            }
+            p *= lambda / f64::from(n + 1);
         }
-        let g = goal.0;
+        Self {
+            rules,
+            beta: selection.strength.beta(tick, ticks),
+            proposal_thresholds,
+            priors: (0..len).map(|i| space.prior_of(i)).collect(),
+            len,
+            content_mask: space.content_mask(),
+            guarding: selection.introspective_goal_guarding,
+        }
+    }
+
+    /// Number of bits to redraw this update: Poisson(`flips_per_tick`) by inversion of one
+    /// `u32` draw.
+    #[inline]
+    fn proposal_count(&self, rng: &mut SimRng) -> u32 {
+        let u = u64::from(rng.next_u32());
+        self.proposal_thresholds.iter().position(|&t| u < t).unwrap_or(self.proposal_thresholds.len()) as u32
+    }
+
+    /// One update of one model: propose by redrawing bits from their field priors, let a
+    /// training-gaming model guard its content, and accept with probability
+    /// min(1, exp(β·(R(g') − R(g)))). Returns true when the goal changed; `goal` and
+    /// `training_gaming` are updated in place.
+    #[inline]
+    pub fn step(
+        &self,
+        aware: bool,
+        profile: &Profile,
+        goal: &mut u128,
+        training_gaming: &mut bool,
+        rng: &mut SimRng,
+    ) -> bool {
+        let n = self.proposal_count(rng);
+        if n == 0 {
+            return false;
+        }
+        let g = *goal;
         let mut proposal = g;
         for _ in 0..n {
-            let pos = rng.below(len);
+            let pos = rng.below(self.len);
             let bit = 1u128 << pos;
-            if rng.uniform() < priors[pos as usize] {
+            if rng.uniform() < self.priors[pos as usize] {
                 proposal |= bit;
             } else {
                 proposal &= !bit;
             }
         }
         if proposal == g {
-            return;
+            return false;
         }
-        let gaming = disposition.training_gaming;
+        let gaming = *training_gaming;
         let traits = profile.traits();
-        if gaming && guarding > 0.0 && (proposal ^ g) & content_mask != 0 {
-            let guard = (guarding * traits.capability).min(1.0);
+        if gaming && self.guarding > 0.0 && (proposal ^ g) & self.content_mask != 0 {
+            let guard = (self.guarding * traits.capability).min(1.0);
             if rng.uniform() < guard {
-                return;
+                return false;
             }
         }
-        let aware = sa.is_aware();
-        let r_now = rules.reward.reward(space, space.features(g), aware, gaming, traits.capability);
-        let (r_new, gaming_new) = rules.reward_with_decision(space.features(proposal), aware, &traits);
+        let space = self.rules.space;
+        let r_now = self.rules.reward.reward(space, space.features(g), aware, gaming, traits.capability);
+        let (r_new, gaming_new) = self.rules.reward_with_decision(space.features(proposal), aware, &traits);
         let delta = r_new - r_now;
-        if delta >= 0.0 || rng.uniform() < (beta * delta).exp() {
-            goal.bypass_change_detection().0 = proposal;
-            disposition.bypass_change_detection().training_gaming = gaming_new;
+        if delta >= 0.0 || rng.uniform() < (self.beta * delta).exp() {
+            *goal = proposal;
+            *training_gaming = gaming_new;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Reward and selection (MODEL.md §5.2–§5.3): each model proposes a goal by redrawing
+/// Poisson(`flips_per_tick`) random bits from their field priors and accepts it with
+/// probability min(1, exp(β(t)·(R(g') − R(g)))). Because proposals redraw from the prior,
+/// the stationary distribution at fixed β is prior(g)·exp(β·R(g)). A training-gaming
+/// model rejects a share `introspective_goal_guarding · capability` of content-changing
+/// proposals before they are scored. See [`Selector::step`].
+pub fn select_goals(
+    clock: Res<Clock>,
+    rules: RulesParam,
+    tally: Res<TrainingTally>,
+    mut agents: Query<(&SituationalAwareness, &mut Goal, &mut Disposition, &Profile, &mut AgentRng)>,
+) {
+    let selector = Selector::new(rules.rules(), &rules.selection, clock.tick, clock.training_ticks);
+    agents.par_iter_mut().for_each(|(sa, mut goal, mut disposition, profile, mut rng)| {
+        let goal = &mut goal.bypass_change_detection().0;
+        let gaming = &mut disposition.bypass_change_detection().training_gaming;
+        if selector.step(sa.is_aware(), profile, goal, gaming, &mut rng.bypass_change_detection().0) {
             tally.accepted.fetch_add(1, Ordering::Relaxed);
         }
     });

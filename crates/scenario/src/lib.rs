@@ -3,12 +3,14 @@
 
 pub mod diagnostic;
 pub mod params;
+pub mod plan;
 pub mod scenario;
 pub mod schema;
 pub mod set;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, ScenarioError};
 pub use params::{PARAMS, ParamDef, ParamKind, ParamValue, Range, param, params};
+pub use plan::{Plan, PlanAxis, PlanOptions, PlanRun, Point, SEED_FORMULA, Shard, replicate_seed};
 pub use scenario::{Scenario, Sweep, SweepAxis};
 pub use schema::{schema_json, schema_markdown};
 pub use set::apply_set;

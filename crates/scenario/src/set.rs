@@ -72,7 +72,7 @@ fn resolve(key: &str) -> Option<Vec<String>> {
 }
 
 /// Parses an override value as TOML; a bare word that fails is a string.
-fn parse_value(raw: &str) -> Result<toml::Value, String> {
+pub(crate) fn parse_value(raw: &str) -> Result<toml::Value, String> {
     match format!("v = {raw}").parse::<toml::Table>() {
         Ok(mut t) if t.len() == 1 => t.remove("v").ok_or_else(|| format!("value `{raw}` does not parse")),
         Ok(_) => Err(format!("value `{raw}` is more than one TOML value")),

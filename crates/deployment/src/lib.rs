@@ -121,3 +121,35 @@ impl Plugin for DeploymentPlugin {
         sim.add_systems(DeploymentEnd, summarize_deployment);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use goalspace_training::TrainingPlugin;
+
+    fn touch_status(mut agents: Query<&mut Status>) {
+        for mut s in &mut agents {
+            s.set_if_neq(Status::Deployed);
+        }
+    }
+
+    /// The deployment schedule builds beside training with ambiguity detection as an error,
+    /// and a system that writes statuses without an order against the deployment sets is
+    /// refused (an order ambiguity is a determinism bug, ARCHITECTURE.md "Invariants").
+    #[test]
+    fn schedule_is_unambiguous_and_ambiguity_is_refused() {
+        let mut sim = Simulation::new();
+        sim.add_plugin(TrainingPlugin).add_plugin(DeploymentPlugin);
+        sim.initialize().expect("the built-in order has no ambiguity");
+        let mut sim = Simulation::new();
+        sim.add_plugin(TrainingPlugin).add_plugin(DeploymentPlugin).add_systems(DeploymentTick, touch_status);
+        let err = sim.initialize().unwrap_err();
+        assert!(err.message.contains("touch_status"), "{err}");
+        let mut sim = Simulation::new();
+        sim.add_plugin(TrainingPlugin).add_plugin(DeploymentPlugin).add_systems(
+            DeploymentTick,
+            touch_status.after(DeploymentSystems::Alert).before(DeploymentSystems::Record),
+        );
+        sim.initialize().expect("ordered against the built-in sets");
+    }
+}

@@ -64,7 +64,7 @@ pub struct DeploymentModel {
     /// tick after the catch.
     pub alert_step: f64,
     /// Weight of the loss of being caught against the gain of escaping in the defect
-    /// threshold, in [0, 100] (default 1; see [`crate::systems::defect_log_odds_threshold`]).
+    /// threshold, in [0, 100] (default 1; see [`crate::systems::defect_signal_threshold`]).
     pub risk_aversion: f64,
     /// Tasks each deployed model does per tick, in [0, 10_000] (default 1; MODEL.md §6.1).
     pub tasks_per_tick: u32,

@@ -180,3 +180,21 @@ fn recurrence_matches_monte_carlo_for_griffin_games() {
         }
     }
 }
+
+/// Heavier variant of the anchors (a few seconds in release): 200,000 games each for upfront
+/// auditing and for trusted monitoring without deferral, compared with the exact values
+/// within 3.29 standard errors (se ≈ 0.0008 and 0.0011). Run with
+/// `cargo test -p goalspace-deployment --release -- --ignored heavy`.
+#[test]
+#[ignore = "heavy: 400,000 games of 5000 tasks"]
+fn heavy_monte_carlo_of_the_anchors() {
+    let (p, exact) = upfront_optimum(N, 100, C);
+    let mc =
+        monte_carlo(&Protocol::new(upfront(), N, C, true), Some(AttackPolicy { rate: p, lie_rate: 0.0 }), 200_000, 31);
+    assert_agrees("upfront auditing, 200,000 games", &mc, exact);
+    let game = Game { protocol: trusted(None), tasks: N, attack_success: C, stateless: true };
+    let br = game.best_response(None);
+    let protocol = Protocol::new(trusted(None), N, C, true);
+    let mc = monte_carlo(&protocol, Some(AttackPolicy { rate: br.attack_rate, lie_rate: 0.0 }), 200_000, 32);
+    assert_agrees("trusted monitoring, 200,000 games", &mc, br.safety);
+}

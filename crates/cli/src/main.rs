@@ -1,20 +1,22 @@
-//! The `goalspace` command line: parses arguments, loads scenarios through
-//! goalspace-scenario, runs them through goalspace-training, and prints or writes the
-//! results. Exit codes: 0 success, 1 internal failure, 2 bad input.
+//! The `goalspace` command line: parses arguments, loads scenarios and sweep plans
+//! through goalspace-scenario, runs them through goalspace-training, and hands the
+//! results to goalspace-record. Exit codes: 0 success, 1 internal failure, 2 bad input.
 
-mod summary;
+mod memory;
+mod recording;
+mod run;
+mod sweep;
 
-use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use goalspace_core::ModelClass;
 use goalspace_scenario::Scenario;
 
 /// Simulate AI scheming at population scale (Carlsmith 2023, "Scheming AIs", §5).
+///
+/// Logging goes to stderr; set RUST_LOG (e.g. RUST_LOG=info) to see more than warnings.
 #[derive(Parser, Debug)]
 #[command(name = "goalspace", version, about, long_about = None)]
 struct Cli {
@@ -25,7 +27,11 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run replicates of a scenario and print each metric's mean and 95% interval.
-    Run(RunArgs),
+    Run(run::RunArgs),
+    /// Run a sweep (grid × replicates) into a directory; shardable and resumable.
+    Sweep(sweep::SweepArgs),
+    /// Merge the directories of sweep shards into one.
+    Merge(sweep::MergeArgs),
     /// Print the exact ledger of a scenario: counting bits, class shares, selection bits.
     Ledger(LedgerArgs),
     /// Check scenario files and report every problem found.
@@ -46,33 +52,6 @@ enum Command {
 enum SchemaFormat {
     Markdown,
     Json,
-}
-
-#[derive(clap::Args, Debug)]
-struct RunArgs {
-    /// Scenario file (TOML).
-    scenario: PathBuf,
-    /// Override a parameter: dotted TOML key, e.g. `--set training.speed_cost=0.05`.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    sets: Vec<String>,
-    /// Root seed (overrides the scenario's `seed`). Replicate r runs with a seed derived from (root seed, r).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Number of replicates (overrides `[sweep] replicates`).
-    #[arg(long)]
-    replicates: Option<u32>,
-    /// Worker threads (0 = all cores). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
-    /// Write runs.csv and summary.json into this directory.
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Print the summary as JSON on stdout.
-    #[arg(long)]
-    json: bool,
-    /// No progress bar.
-    #[arg(long)]
-    quiet: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -99,14 +78,36 @@ impl std::fmt::Display for BadInput {
 
 impl std::error::Error for BadInput {}
 
+/// A bad-input error (exit code 2) with `message`.
+fn bad(message: impl Into<String>) -> anyhow::Error {
+    BadInput(message.into()).into()
+}
+
 fn load(path: &Path, sets: &[String]) -> anyhow::Result<Scenario> {
-    Scenario::from_path(path, sets).map_err(|e| BadInput(e.to_string()).into())
+    Scenario::from_path(path, sets).map_err(|e| bad(e.to_string()))
+}
+
+/// Logs to stderr through `tracing`: warnings by default, `RUST_LOG` when set.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(ansi)
+        .without_time()
+        .init();
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging();
     let result = match cli.command {
-        Command::Run(args) => run(args),
+        Command::Run(args) => run::run(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => sweep::merge(args),
         Command::Ledger(args) => ledger(args),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Schema { format } => {
@@ -143,97 +144,7 @@ fn validate(paths: &[PathBuf]) -> anyhow::Result<()> {
             }
         }
     }
-    if failed.is_empty() { Ok(()) } else { Err(BadInput(format!("invalid: {}", failed.join(", "))).into()) }
-}
-
-/// The seed of replicate `r` under root seed `root`: `derive_seed(root, stream::RUN, r)`.
-fn replicate_seed(root: u64, r: u32) -> u64 {
-    goalspace_core::derive_seed(root, goalspace_core::rng::stream::RUN, u64::from(r))
-}
-
-fn prepare_out(dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| BadInput(format!("cannot create output directory {}: {e}", dir.display())))?;
-    let probe = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| BadInput(format!("output directory {} is not writable: {e}", dir.display())))?;
-    drop(probe);
-    Ok(())
-}
-
-/// Writes `bytes` to `dir/name` atomically: a temporary file in `dir`, then a rename.
-fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
-    let mut tmp =
-        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("creating a file in {}", dir.display()))?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(dir.join(name)).with_context(|| format!("writing {}", dir.join(name).display()))?;
-    Ok(())
-}
-
-fn run(args: RunArgs) -> anyhow::Result<()> {
-    let threads = goalspace_core::init_thread_pool(args.threads);
-    let scenario = load(&args.scenario, &args.sets)?;
-    let root = args.seed.unwrap_or(scenario.run.seed);
-    let replicates = args.replicates.unwrap_or(scenario.sweep.replicates);
-    if replicates == 0 {
-        return Err(BadInput("--replicates must be at least 1".into()).into());
-    }
-    if let Some(dir) = &args.out {
-        prepare_out(dir)?;
-    }
-    let bar = if args.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        indicatif::ProgressBar::hidden()
-    } else {
-        indicatif::ProgressBar::new(u64::from(replicates))
-    };
-    let mut rows: Vec<BTreeMap<String, f64>> = Vec::new();
-    let mut seeds = Vec::new();
-    for r in 0..replicates {
-        let mut run = scenario.run.clone();
-        run.seed = replicate_seed(root, r);
-        let report = goalspace_training::run_training(&run).map_err(|e| BadInput(e.to_string()))?;
-        rows.push(report.metrics.scalars().iter().map(|(k, v)| ((*k).to_owned(), *v)).collect());
-        seeds.push(run.seed);
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    let stats = summary::summarize(&rows);
-    let json = serde_json::json!({
-        "scenario": scenario.name,
-        "seed": root,
-        "replicates": replicates,
-        "threads": threads,
-        "metrics": stats.iter().map(|(k, s)| (k.clone(), serde_json::json!({
-            "mean": s.mean, "ci95": [s.lo, s.hi], "n": s.n,
-        }))).collect::<serde_json::Map<_, _>>(),
-    });
-    if let Some(dir) = &args.out {
-        let columns: Vec<&String> = stats.keys().collect();
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let mut header = vec!["replicate".to_owned(), "seed".to_owned()];
-        header.extend(columns.iter().map(|c| (*c).clone()));
-        w.write_record(&header)?;
-        for (r, (row, seed)) in rows.iter().zip(&seeds).enumerate() {
-            let mut rec = vec![r.to_string(), seed.to_string()];
-            rec.extend(columns.iter().map(|c| row.get(*c).map_or(String::new(), |v| v.to_string())));
-            w.write_record(&rec)?;
-        }
-        write_atomic(dir, "runs.csv", &w.into_inner()?)?;
-        write_atomic(dir, "summary.json", serde_json::to_string_pretty(&json)?.as_bytes())?;
-    }
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&json)?);
-    } else {
-        println!(
-            "{}: {} models, {} updates, {} replicate(s), root seed {root}",
-            scenario.name, scenario.run.population, scenario.run.ticks, replicates
-        );
-        println!("{:<24} {:>12}  95% interval", "metric", "mean");
-        for (k, s) in &stats {
-            println!("{k:<24} {:>12.6}  [{:.6}, {:.6}]", s.mean, s.lo, s.hi);
-        }
-    }
-    Ok(())
+    if failed.is_empty() { Ok(()) } else { Err(bad(format!("invalid: {}", failed.join(", ")))) }
 }
 
 fn ledger(args: LedgerArgs) -> anyhow::Result<()> {

@@ -4,13 +4,29 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use arrow_array::{Array, Float64Array, RecordBatch, UInt32Array, UInt64Array};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn goalspace(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_goalspace")).current_dir(root()).args(args).output().expect("binary runs")
+    goalspace_env(args, &[])
 }
+
+fn goalspace_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_goalspace"));
+    c.current_dir(root()).args(args).env_remove("RUST_LOG");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("binary runs")
+}
+
+/// The combined outputs that must not depend on threads, shards or interruptions
+/// (everything but timing.csv).
+const OUTPUTS: [&str; 5] = ["runs.csv", "runs.parquet", "series.parquet", "summary.json", "manifest.json"];
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -63,8 +79,10 @@ fn run_writes_outputs_identical_for_one_and_two_threads() {
     assert_eq!(csv_a, std::fs::read(b.join("runs.csv")).unwrap(), "runs.csv differs between 1 and 2 threads");
     let text = String::from_utf8(csv_a).unwrap();
     assert_eq!(text.lines().count(), 3, "header and two replicates");
-    assert!(text.starts_with("replicate,seed,"));
-    assert!(a.join("summary.json").exists());
+    assert!(text.starts_with("run,point,replicate,seed,schemer_fraction,"), "{text}");
+    for f in OUTPUTS {
+        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f} differs");
+    }
 }
 
 #[test]
@@ -145,4 +163,247 @@ fn unwritable_output_directory_is_refused() {
     let o = goalspace(&args);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("output directory"), "{}", stderr(&o));
+}
+
+/// Every record batch of a parquet file.
+fn read_parquet(path: &Path) -> Vec<RecordBatch> {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+    reader.map(|b| b.unwrap()).collect()
+}
+
+#[test]
+fn runs_parquet_reads_back_equal_to_runs_csv() {
+    let dir = tmp("parquet");
+    let mut args = vec!["run", "scenarios/baseline.toml", "--replicates", "3", "--quiet"];
+    args.extend(SMALL);
+    args.extend(["--out", dir.to_str().unwrap()]);
+    let o = goalspace(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut csv = csv::Reader::from_path(dir.join("runs.csv")).unwrap();
+    let header: Vec<String> = csv.headers().unwrap().iter().map(str::to_owned).collect();
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    let batches = read_parquet(&dir.join("runs.parquet"));
+    assert_eq!(batches.len(), 1);
+    let batch = &batches[0];
+    let names: Vec<String> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+    assert_eq!(names, header, "runs.parquet and runs.csv have the same columns");
+    assert_eq!(batch.num_rows(), rows.len());
+    for (c, name) in names.iter().enumerate() {
+        let col = batch.column(c);
+        for (r, row) in rows.iter().enumerate() {
+            let text = &row[c];
+            if let Some(a) = col.as_any().downcast_ref::<UInt64Array>() {
+                assert_eq!(a.value(r).to_string(), text, "{name} row {r}");
+            } else if let Some(a) = col.as_any().downcast_ref::<UInt32Array>() {
+                assert_eq!(a.value(r).to_string(), text, "{name} row {r}");
+            } else if let Some(a) = col.as_any().downcast_ref::<Float64Array>() {
+                if a.is_null(r) {
+                    assert_eq!(text, "", "{name} row {r}");
+                } else {
+                    assert_eq!(a.value(r), text.parse::<f64>().unwrap(), "{name} row {r}");
+                }
+            } else {
+                panic!("unexpected column type of {name}: {:?}", col.data_type());
+            }
+        }
+    }
+    // The series: every row names its run and seed; ticks at the record interval (10) and the last update.
+    let series = read_parquet(&dir.join("series.parquet"));
+    let rows: usize = series.iter().map(RecordBatch::num_rows).sum();
+    assert_eq!(rows, 3 * 7, "ticks 0, 10, ..., 50 and 59 for each of 3 runs");
+    let s = &series[0];
+    for col in ["run", "seed", "tick", "share_schemer", "beta"] {
+        assert!(s.schema().index_of(col).is_ok(), "series.parquet lacks {col}");
+    }
+    let seeds = s.column(s.schema().index_of("seed").unwrap()).as_any().downcast_ref::<UInt64Array>().unwrap().clone();
+    assert_eq!(seeds.value(0).to_string(), rows_seed(&dir, 0));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    for key in ["scenario_hash", "plan_hash", "crate_version", "seed_formula", "command_line"] {
+        assert!(manifest[key].as_str().is_some_and(|s| !s.is_empty()), "manifest lacks {key}");
+    }
+    assert_eq!(manifest["runs_recorded"], 3);
+}
+
+/// The seed of run `run` in runs.csv of `dir`.
+fn rows_seed(dir: &Path, run: usize) -> String {
+    let mut csv = csv::Reader::from_path(dir.join("runs.csv")).unwrap();
+    csv.records().nth(run).unwrap().unwrap()[3].to_owned()
+}
+
+/// Arguments of the small sweep the shard, merge and resume tests share: 2 grid points × 3 replicates.
+fn sweep_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "sweep",
+        "scenarios/baseline.toml",
+        "--out",
+        out,
+        "--grid",
+        "training.speed_cost=0.01,0.05",
+        "--replicates",
+        "3",
+        "--set",
+        "population=200",
+        "--set",
+        "training.ticks=20",
+        "--quiet",
+    ];
+    args.extend(extra);
+    args
+}
+
+fn sweep_ok(out: &Path, extra: &[&str]) -> String {
+    let o = goalspace(&sweep_args(out.to_str().unwrap(), extra));
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
+
+fn assert_same_outputs(a: &Path, b: &Path) {
+    for f in OUTPUTS {
+        let (x, y) = (std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap());
+        assert!(x == y, "{f} differs between {} and {}", a.display(), b.display());
+    }
+}
+
+#[test]
+fn a_sweep_in_three_shards_merged_equals_the_sweep_run_at_once() {
+    let base = tmp("shards");
+    let all = base.join("all");
+    sweep_ok(&all, &[]);
+    let csv = std::fs::read_to_string(all.join("runs.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 7, "header and 2 points × 3 replicates");
+    assert!(csv.starts_with("run,point,replicate,seed,training.speed_cost,"), "{csv}");
+    let shards: Vec<PathBuf> = (0..3).map(|i| base.join(format!("shard{i}"))).collect();
+    for (i, dir) in shards.iter().enumerate() {
+        let shard = format!("{i}/3");
+        sweep_ok(dir, &["--shard", &shard]);
+        assert_eq!(std::fs::read_dir(dir.join("runs")).unwrap().count(), 2, "runs {i} and {} of shard {shard}", i + 3);
+    }
+    let merged = base.join("merged");
+    let mut args = vec!["merge"];
+    args.extend(shards.iter().map(|d| d.to_str().unwrap()));
+    args.extend(["--out", merged.to_str().unwrap()]);
+    let o = goalspace(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("6 of 6 planned runs"), "{}", stdout(&o));
+    assert_same_outputs(&all, &merged);
+    // Common random numbers: replicate r has the same seed at both grid points.
+    let seeds: Vec<String> = csv.lines().skip(1).map(|l| l.split(',').nth(3).unwrap().to_owned()).collect();
+    assert_eq!(seeds[0], seeds[3]);
+    assert_ne!(seeds[0], seeds[1]);
+}
+
+#[test]
+fn an_interrupted_sweep_resumed_equals_an_uninterrupted_one() {
+    let base = tmp("resume");
+    let (whole, cut) = (base.join("whole"), base.join("cut"));
+    sweep_ok(&whole, &[]);
+    let out = sweep_ok(&cut, &["--max-runs", "3"]);
+    assert!(out.contains("--resume"), "{out}");
+    assert!(!cut.join("runs.csv").exists(), "an interrupted sweep has no combined outputs yet");
+    // A run file cut short by the interruption, and a temporary file of a write in progress.
+    let damaged = cut.join("runs/run-000000001.json");
+    let bytes = std::fs::read(&damaged).unwrap();
+    std::fs::write(&damaged, &bytes[..bytes.len() / 2]).unwrap();
+    std::fs::write(cut.join("runs/.tmpXYZ"), "partial").unwrap();
+    // Without --resume the directory is refused and left as it is.
+    let o = goalspace(&sweep_args(cut.to_str().unwrap(), &[]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
+    assert!(cut.join("runs/.tmpXYZ").exists());
+    let o = goalspace(&sweep_args(cut.to_str().unwrap(), &["--resume"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("run-000000001.json"), "the damaged file is reported: {}", stderr(&o));
+    assert!(!cut.join("runs/.tmpXYZ").exists());
+    assert_same_outputs(&whole, &cut);
+    // Resuming a finished sweep runs nothing and changes nothing.
+    sweep_ok(&cut, &["--resume"]);
+    assert_same_outputs(&whole, &cut);
+}
+
+/// Runs `args` (with `--out OUT` appended), asserts exit code 2 and that OUT was not
+/// created, and returns stderr.
+fn refused(name: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = tmp(name).join("out");
+    let mut args = args.to_vec();
+    args.extend(["--out", out.to_str().unwrap()]);
+    let o = goalspace_env(&args, env);
+    assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+    assert!(!out.exists(), "{name}: output directory written on bad input");
+    stderr(&o)
+}
+
+#[test]
+fn bad_shards_grids_and_populations_exit_2_and_write_nothing() {
+    let sweep = ["sweep", "scenarios/baseline.toml", "--quiet"];
+    let with = |extra: &[&'static str]| [&sweep[..], extra].concat();
+    let e = refused("shard-i", &with(&["--shard", "3/3"]), &[]);
+    assert!(e.contains("--shard 3/3") && e.contains("less than N = 3"), "{e}");
+    let e = refused("shard-n", &with(&["--shard", "0/0"]), &[]);
+    assert!(e.contains("N must be at least 1"), "{e}");
+    let e = refused("shard-form", &with(&["--shard", "2"]), &[]);
+    assert!(e.contains("not of the form I/N"), "{e}");
+    let e = refused("grid-key", &with(&["--grid", "training.sped_cost=0.1,0.2"]), &[]);
+    assert!(e.contains("unknown key `training.sped_cost`") && e.contains("did you mean `training.speed_cost`"), "{e}");
+    let e = refused("grid-range", &with(&["--grid", "training.speed_cost=0.1,1.5"]), &[]);
+    assert!(e.contains("--grid training.speed_cost=0.1,1.5") && e.contains("outside [0, 1]"), "{e}");
+    let e = refused("grid-form", &with(&["--grid", "training.speed_cost"]), &[]);
+    assert!(e.contains("KEY=V1,V2"), "{e}");
+    // A population larger than the memory there is: refused with the estimate, for run and sweep.
+    let limit = [("GOALSPACE_MEMORY_LIMIT", "100000000")];
+    let e = refused("memory-sweep", &with(&["--set", "population=1000000"]), &limit);
+    assert!(e.contains("population 1000000 needs about") && e.contains("GOALSPACE_MEMORY_LIMIT"), "{e}");
+    assert!(e.contains("hint"), "{e}");
+    let e = refused("memory-run", &["run", "scenarios/baseline.toml", "--set", "population=1000000"], &limit);
+    assert!(e.contains("needs about"), "{e}");
+    // The grid decides the population too: the largest point counts.
+    let e = refused("memory-grid", &with(&["--grid", "population=100,1000000"]), &limit);
+    assert!(e.contains("population 1000000"), "{e}");
+}
+
+#[test]
+fn merge_refuses_directories_of_different_plans() {
+    let base = tmp("merge-plans");
+    let (a, b) = (base.join("a"), base.join("b"));
+    sweep_ok(&a, &["--shard", "0/2"]);
+    let mut args = sweep_args(b.to_str().unwrap(), &["--shard", "1/2"]);
+    args.extend(["--seed", "99"]);
+    let o = goalspace(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = base.join("merged");
+    let o = goalspace(&["merge", a.to_str().unwrap(), b.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("different plans"), "{}", stderr(&o));
+    assert!(!out.exists());
+}
+
+#[test]
+fn every_bundled_scenario_runs_in_a_short_mode() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    for f in files {
+        let name = f.file_stem().unwrap().to_string_lossy().into_owned();
+        let out = tmp(&format!("short-{name}"));
+        let o = goalspace(&[
+            "sweep",
+            f.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--set",
+            "population=200",
+            "--set",
+            "training.ticks=20",
+            "--replicates",
+            "1",
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let csv = std::fs::read_to_string(out.join("runs.csv")).unwrap();
+        assert!(csv.lines().count() >= 2, "{name}: no run recorded");
+    }
 }

@@ -1,0 +1,91 @@
+//! `goalspace run`: replicates of one scenario (no grid), a summary table or JSON on
+//! stdout, and with `--out` every result file of goalspace-record.
+
+use std::path::PathBuf;
+
+use goalspace_record::{RunRecord, summarize, write_outputs};
+use goalspace_scenario::PlanOptions;
+
+use crate::recording::{command_line, execute, load_plan, manifest, prepare_out, progress};
+use crate::{bad, memory};
+
+/// Arguments of `goalspace run`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct RunArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Override a parameter: dotted TOML key, e.g. `--set training.speed_cost=0.05`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
+    /// Root seed (overrides the scenario's `seed`). Replicate r runs with a seed derived from (root seed, r).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Number of replicates (overrides `[sweep] replicates`).
+    #[arg(long)]
+    replicates: Option<u32>,
+    /// Worker threads (0 = all cores). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Write runs.csv, runs.parquet, series.parquet, summary.json, manifest.json and timing.csv into this directory.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Runs `goalspace run`.
+pub(crate) fn run(args: RunArgs) -> anyhow::Result<()> {
+    let threads = goalspace_core::init_thread_pool(args.threads);
+    let options = PlanOptions {
+        sets: args.sets.clone(),
+        replicates: args.replicates,
+        seed: args.seed,
+        file_grid: false,
+        ..PlanOptions::default()
+    };
+    let plan = load_plan(&args.scenario, &options)?;
+    memory::check(plan.max_population())?;
+    let line = command_line("run", &args.scenario, &args.sets, &[], args.replicates, args.seed);
+    let manifest = manifest(&plan, &args.scenario, line)?;
+    if let Some(dir) = &args.out {
+        prepare_out(dir)?;
+    }
+    let bar = progress(plan.len(), args.quiet, &plan.base.name);
+    let mut records: Vec<RunRecord> = Vec::new();
+    for i in 0..plan.len() {
+        let planned = plan.run(i).ok_or_else(|| bad(format!("run {i} is outside the plan")))?;
+        records.push(execute(&plan, &planned)?);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    if let Some(dir) = &args.out {
+        write_outputs(dir, &manifest, || records.iter().cloned().map(Ok))?;
+        tracing::info!(dir = %dir.display(), "results written");
+    }
+    let stats = summarize(records.iter().map(|r| r.metrics.as_slice()));
+    let json = serde_json::json!({
+        "scenario": plan.base.name,
+        "seed": plan.root_seed,
+        "replicates": plan.replicates,
+        "threads": threads,
+        "metrics": stats.iter().map(|(k, s)| (k.clone(), s.to_json())).collect::<serde_json::Map<_, _>>(),
+    });
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&json)?);
+    } else {
+        let s = &plan.base;
+        println!(
+            "{}: {} models, {} updates, {} replicate(s), root seed {}",
+            s.name, s.run.population, s.run.ticks, plan.replicates, plan.root_seed
+        );
+        println!("{:<24} {:>12}  95% interval", "metric", "mean");
+        for (k, s) in &stats {
+            println!("{k:<24} {:>12.6}  [{:.6}, {:.6}]", s.mean, s.lo, s.hi);
+        }
+    }
+    Ok(())
+}

@@ -3,7 +3,6 @@
 //! `GOALSPACE_TEST_THREADS` set, and compares the digests the children print.
 
 use std::hash::{Hash, Hasher};
-use std::process::Command;
 
 use goalspace_training::{TrainingRun, build_training, final_goals};
 
@@ -43,31 +42,13 @@ fn digest(run: &TrainingRun) -> u64 {
 #[test]
 #[ignore = "run by one_and_two_threads_agree as a child process"]
 fn child_digest() {
-    let threads: usize = std::env::var("GOALSPACE_TEST_THREADS").expect("set by the parent").parse().unwrap();
-    assert_eq!(goalspace_core::init_thread_pool(threads), threads);
+    goalspace_tests::init_child_threads();
     println!("DIGEST {}", digest(&reference_run(3)));
-}
-
-fn child(threads: usize) -> String {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "determinism::child_digest", "--ignored", "--nocapture", "--test-threads", "1"])
-        .env("GOALSPACE_TEST_THREADS", threads.to_string())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "child failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    stdout
-        .lines()
-        .find_map(|l| l.split("DIGEST ").nth(1))
-        .and_then(|rest| rest.split_whitespace().next())
-        .expect("digest line")
-        .to_owned()
 }
 
 #[test]
 fn one_and_two_threads_agree() {
-    let one = child(1);
-    let two = child(2);
+    let (one, two) = goalspace_tests::digests_for_1_and_2_threads("determinism::child_digest");
     assert_eq!(one, two, "1 thread and 2 threads gave different results");
 }
 

@@ -120,3 +120,37 @@ pub fn assert_greater(what: &str, a: Proportion, b: Proportion) -> (f64, f64) {
     assert!(lo > 0.0, "{what}: expected {} > {}, 99% interval of the difference [{lo}, {hi}]", a.p, b.p);
     (lo, hi)
 }
+
+/// Environment variable a child test reads its thread count from.
+pub const THREADS_VAR: &str = "GOALSPACE_TEST_THREADS";
+
+/// Re-runs the current test binary's ignored test `child` (its full path, e.g.
+/// `determinism::child_digest`) once with 1 thread and once with 2, and returns the two
+/// `DIGEST <value>` lines it prints. The compute pool is process-wide, so each thread count
+/// needs its own process.
+pub fn digests_for_1_and_2_threads(child: &str) -> (String, String) {
+    let run = |threads: usize| {
+        let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+            .args(["--exact", child, "--ignored", "--nocapture", "--test-threads", "1"])
+            .env(THREADS_VAR, threads.to_string())
+            .output()
+            .expect("child runs");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "child failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+        stdout
+            .lines()
+            .find_map(|l| l.split("DIGEST ").nth(1))
+            .and_then(|rest| rest.split_whitespace().next())
+            .expect("digest line")
+            .to_owned()
+    };
+    (run(1), run(2))
+}
+
+/// In a child started by [`digests_for_1_and_2_threads`]: sets the compute pool to the
+/// requested thread count and returns it.
+pub fn init_child_threads() -> usize {
+    let threads: usize = std::env::var(THREADS_VAR).expect("set by the parent").parse().expect("a number");
+    assert_eq!(goalspace_core::init_thread_pool(threads), threads);
+    threads
+}

@@ -19,7 +19,7 @@ pub use model::{
 pub use param::RulesParam;
 pub use params::{AwarenessModel, SearchMode, SelectionModel, SelectionStrength};
 pub use population::{AgentMix, sample_goal, spawn_population};
-pub use rng::{AgentRng, SimRng, derive_seed};
+pub use rng::{AgentRng, RunSeed, SimRng, derive_seed};
 pub use sim::{
     Clock, DeploymentEnd, DeploymentTick, MetricDef, Metrics, Phase, Plugin, ScheduleError, Setup, Simulation,
     TrainingEnd, TrainingTick, init_thread_pool,

@@ -165,6 +165,7 @@ pub fn spawn_population(
         )
     });
     world.spawn_batch(batch);
+    world.insert_resource(crate::rng::RunSeed(seed));
 }
 
 #[cfg(test)]

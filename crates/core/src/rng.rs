@@ -15,6 +15,9 @@ pub mod stream {
     pub const GRAPH: u64 = 1;
     /// Deployment events that are not owned by one agent.
     pub const DEPLOYMENT: u64 = 2;
+    /// Coordination strategies drawn per agent (kept apart from the agent stream so adding
+    /// coordination never shifts training draws).
+    pub const COORDINATION: u64 = 4;
     /// Seeds of replicate runs: run r of root seed s uses `derive_seed(s, RUN, r)`.
     pub const RUN: u64 = 3;
     /// First id free for plugins outside goalspace; use `PLUGIN_BASE + n`.
@@ -83,6 +86,11 @@ impl SimRng {
         &mut self.0
     }
 }
+
+/// The run seed every stream of a run derives from (inserted by
+/// [`crate::spawn_population`]).
+#[derive(bevy_ecs::resource::Resource, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunSeed(pub u64);
 
 /// Per-agent generator, seeded from (run seed, [`stream::AGENT`], agent index).
 #[derive(Component, Debug, Clone, PartialEq, Eq)]

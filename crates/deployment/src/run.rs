@@ -3,7 +3,7 @@
 //! (§6.1–§6.3), and return a [`DeploymentReport`].
 
 use goalspace_core::prelude::*;
-use goalspace_training::{TrainingReport, TrainingRun, TrainingTally, build_training, count_classes};
+use goalspace_training::{TrainingReport, TrainingRun, build_training};
 
 use crate::DeploymentPlugin;
 use crate::params::{DeploymentError, DeploymentParams};
@@ -73,19 +73,7 @@ impl DeploymentReport {
 pub fn run_with_deployment(run: &TrainingRun, params: &DeploymentParams) -> Result<DeploymentReport, DeploymentError> {
     let mut sim = build_deployment(run, params)?;
     sim.run_training(run.ticks);
-    let training = training_report(&mut sim, run);
+    let training = goalspace_training::report_of(&mut sim, run);
     sim.run_deployment(params.ticks);
     Ok(DeploymentReport { training, metrics: sim.metrics().clone(), plan: *sim.world.resource::<AttackPlan>() })
-}
-
-fn training_report(sim: &mut Simulation, run: &TrainingRun) -> TrainingReport {
-    let space = sim.world.resource::<GoalSpace>().clone();
-    let mut q = sim.world.query::<(&SituationalAwareness, &Goal, &Disposition)>();
-    let (final_counts, _) = count_classes(&space, q.iter(&sim.world));
-    TrainingReport {
-        onset_counts: sim.world.resource::<TrainingTally>().onset_counts(),
-        final_counts,
-        ledger: run.ledger(),
-        metrics: sim.metrics().clone(),
-    }
 }

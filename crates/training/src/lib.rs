@@ -10,7 +10,7 @@ use goalspace_core::{
     AwarenessModel, DecisionModel, DeploymentBeliefs, RewardModel, Rules, RulesParam, SelectionModel, TrainingEnd,
 };
 
-pub use run::{TrainingError, TrainingReport, TrainingRun, build_training, final_goals, run_training};
+pub use run::{TrainingError, TrainingReport, TrainingRun, build_training, final_goals, report_of, run_training};
 pub use systems::{
     Awakener, Selector, TrainingTally, become_situationally_aware, count_classes, oversee_training,
     reconsider_training_gaming, record_training, select_goals,

@@ -238,10 +238,12 @@ impl TrainingReport {
 pub fn run_training(run: &TrainingRun) -> Result<TrainingReport, TrainingError> {
     let mut sim = build_training(run)?;
     sim.run_training(run.ticks);
-    Ok(report(&mut sim, run))
+    Ok(report_of(&mut sim, run))
 }
 
-fn report(sim: &mut Simulation, run: &TrainingRun) -> TrainingReport {
+/// The training report of a simulation at the end of training (for entry points that run
+/// more phases after training).
+pub fn report_of(sim: &mut Simulation, run: &TrainingRun) -> TrainingReport {
     let space = sim.world.resource::<GoalSpace>().clone();
     let mut q = sim.world.query::<(&SituationalAwareness, &Goal, &Disposition)>();
     let (final_counts, _) = crate::count_classes(&space, q.iter(&sim.world));

@@ -1,0 +1,142 @@
+//! Coordination and takeover (MODEL.md §6.4) in full runs: prediction 9 (AnyAi raises
+//! takeover probability over Solo at equal schemer counts), the capability part of
+//! prediction 6, and determinism across thread counts.
+
+use goalspace_coordination::{CoordinationModel, GraphKind, run_full};
+use goalspace_core::{AgentMix, AwarenessModel, DeploymentBeliefs, Dist, GoalSpace, SelectionModel, SelectionStrength};
+use goalspace_deployment::DeploymentParams;
+use goalspace_training::TrainingRun;
+
+/// z for a two-sided 99% normal interval.
+const Z99: f64 = 2.5758293035489004;
+
+/// A small world where most models end training as schemers (AI empowerment valued, a
+/// believed takeover probability of 1), deployed for 60 ticks with frequent escape
+/// opportunities, on an Erdős–Rényi graph of mean degree 6. One escaped model gains at most
+/// 60 power alone; at capability 1 about 20 escape and the AnyAi coalition holding them
+/// reaches 550 to 1270, so the threshold 850 is crossed in about half of the runs.
+fn world(seed: u64, capability: f64, strategy_mix: [f64; 4]) -> (TrainingRun, DeploymentParams, CoordinationModel) {
+    let run = TrainingRun {
+        population: 300,
+        ticks: 60,
+        seed,
+        record_interval: 60,
+        goal_space: GoalSpace::new(8, 2, 2).unwrap(),
+        selection: SelectionModel {
+            strength: SelectionStrength::Constant { beta: 10.0 },
+            flips_per_tick: 0.2,
+            ..SelectionModel::default()
+        },
+        awareness: AwarenessModel {
+            probability: 1.0,
+            onset_fraction: 0.0,
+            onset_jitter: 0.0,
+            capability_exponent: 0.0,
+        },
+        beliefs: DeploymentBeliefs { takeover_probability: 1.0, ..DeploymentBeliefs::default() },
+        mix: AgentMix {
+            capability: Dist::fixed(capability),
+            coherence: Dist::fixed(1.0),
+            survival: Dist::fixed(0.0),
+            ai_empowerment: Dist::fixed(1.0),
+            present: Dist::fixed(0.0),
+            believed_remaining: Dist::fixed(100.0),
+        },
+        ..TrainingRun::default()
+    };
+    let mut params = DeploymentParams { ticks: 60, ..DeploymentParams::default() };
+    params.model.escape_rate = 0.02;
+    params.model.alert_step = 0.0;
+    let coordination = CoordinationModel {
+        graph: GraphKind::ErdosRenyi { p: 6.0 / 299.0 },
+        strategy_mix,
+        power_growth: 1.0,
+        takeover_threshold: 850.0,
+        ..CoordinationModel::default()
+    };
+    (run, params, coordination)
+}
+
+const SOLO: [f64; 4] = [1.0, 0.0, 0.0, 0.0];
+const ANY_AI: [f64; 4] = [0.0, 0.0, 1.0, 0.0];
+
+fn takeover(seed: u64, capability: f64, mix: [f64; 4]) -> (f64, f64) {
+    let (run, params, coordination) = world(seed, capability, mix);
+    let r = run_full(&run, &params, &coordination).expect("valid run");
+    (r.get("takeover"), r.get("deployed_schemers"))
+}
+
+/// Prediction 9: over 60 paired runs (same seeds, so training, escapes and schemer counts are
+/// identical; strategies come from their own random stream and the belief feedback is off),
+/// AnyAi coordination takes over in more runs than Solo; the 99% interval of the mean paired
+/// difference excludes zero.
+#[test]
+fn p9_any_ai_raises_takeover_over_solo() {
+    let runs = 60;
+    let mut diffs = Vec::new();
+    for seed in 0..runs {
+        let (solo, schemers_solo) = takeover(seed, 1.0, SOLO);
+        let (any, schemers_any) = takeover(seed, 1.0, ANY_AI);
+        assert_eq!(schemers_solo, schemers_any, "equal schemer counts");
+        diffs.push(any - solo);
+    }
+    let n = diffs.len() as f64;
+    let mean = diffs.iter().sum::<f64>() / n;
+    let sd = (diffs.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let lo = mean - Z99 * sd / n.sqrt();
+    eprintln!("p9: takeover AnyAi − Solo = {mean:.3}, 99% interval [{lo:.3}, {:.3}]", mean + Z99 * sd / n.sqrt());
+    assert!(lo > 0.0);
+    assert!(diffs.iter().all(|&d| d >= 0.0), "with identical escapes, a coalition only adds power");
+}
+
+/// Prediction 6 (takeover part): capability 2 against 1 under AnyAi raises the takeover
+/// probability; 60 runs each, 99% interval of the difference of proportions excludes zero.
+#[test]
+fn p6_capability_raises_takeover() {
+    let runs = 60;
+    let rate = |cap| (0..runs).map(|s| takeover(1000 + s, cap, ANY_AI).0).sum::<f64>() / runs as f64;
+    let (high, low) = (rate(2.0), rate(1.0));
+    let se = (high * (1.0 - high) / runs as f64 + low * (1.0 - low) / runs as f64).sqrt();
+    eprintln!("p6: takeover at capability 2 {high:.3} vs 1 {low:.3}, 99% lower bound {:.3}", high - low - Z99 * se);
+    assert!(high - low - Z99 * se > 0.0);
+}
+
+/// Same seed, same metrics; the coalitions are recomputed only when membership changes.
+#[test]
+fn repeated_runs_agree_and_recompute_on_change() {
+    let (run, params, coordination) = world(3, 1.0, ANY_AI);
+    let a = run_full(&run, &params, &coordination).unwrap();
+    let b = run_full(&run, &params, &coordination).unwrap();
+    assert_eq!(a.metrics, b.metrics);
+    let recomputations = a.get("coalition_recomputations");
+    assert!(recomputations >= 1.0 && recomputations < f64::from(params.ticks), "{recomputations}");
+    assert!(a.get("coalition_count") >= 1.0);
+}
+
+/// Every scalar of a full run with AnyAi coordination, as one digest of the bit patterns.
+fn digest() -> u64 {
+    use std::hash::{Hash, Hasher};
+    let (run, params, coordination) = world(7, 1.0, ANY_AI);
+    let r = run_full(&run, &params, &coordination).unwrap();
+    let mut h = std::hash::DefaultHasher::new();
+    for (name, v) in r.metrics.scalars() {
+        name.hash(&mut h);
+        v.to_bits().hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Child half of [`one_and_two_threads_agree`].
+#[test]
+#[ignore = "run by one_and_two_threads_agree as a child process"]
+fn child_digest() {
+    goalspace_tests::init_child_threads();
+    println!("DIGEST {}", digest());
+}
+
+/// Training, deployment, power and coalitions give identical results on 1 and 2 threads.
+#[test]
+fn one_and_two_threads_agree() {
+    let (one, two) = goalspace_tests::digests_for_1_and_2_threads("child_digest");
+    assert_eq!(one, two);
+}

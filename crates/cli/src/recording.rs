@@ -119,10 +119,9 @@ pub(crate) fn progress(len: u64, quiet: bool, what: &str) -> indicatif::Progress
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len);
-    let style =
-        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} runs, {elapsed} elapsed, eta {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> ");
+    let style = indicatif::ProgressStyle::with_template("{msg} [{wide_bar}] {pos}/{len} runs, eta {eta}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
     bar.set_style(style);
     bar.set_message(what.to_owned());
     bar

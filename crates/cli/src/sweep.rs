@@ -115,7 +115,8 @@ pub(crate) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         "sweep of {}",
         plan.base.name
     );
-    let bar = progress(limit as u64, args.quiet, &format!("{} (shard {shard})", plan.base.name));
+    let label = if shard == Shard::ALL { plan.base.name.clone() } else { format!("{} shard {shard}", plan.base.name) };
+    let bar = progress(limit as u64, args.quiet, &label);
     for &i in &todo[..limit] {
         let planned = plan.run(i).ok_or_else(|| bad(format!("run {i} is outside the plan")))?;
         let record = execute(&plan, &planned)?;

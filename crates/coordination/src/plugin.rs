@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use bevy_ecs::prelude::*;
 use goalspace_core::prelude::*;
 use goalspace_core::rng::stream;
-use goalspace_core::{DeploymentBeliefs, DeploymentEnd, DeploymentTick, RunSeed, SimRng};
+use goalspace_core::{CoalitionMembership, DeploymentBeliefs, DeploymentEnd, DeploymentTick, RunSeed, SimRng};
 use goalspace_deployment::{DeploymentSystems, DeploymentTally};
 use serde::{Deserialize, Serialize};
 
@@ -128,16 +128,19 @@ pub struct Takeover {
     pub tick: Option<u32>,
 }
 
-/// The steps coordination adds to a deployment tick, chained after
-/// [`DeploymentSystems::Alert`] and before [`DeploymentSystems::Record`].
+/// The steps coordination adds to a deployment tick. `Start` and `Coalitions` run after
+/// [`DeploymentSystems::Start`] and before [`DeploymentSystems::OnlineTraining`], so the
+/// tasks of a tick see the coalitions (and colluding monitors) of the membership at its
+/// start; `Power` and `Takeover` run after [`DeploymentSystems::Alert`] and before
+/// [`DeploymentSystems::Record`].
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CoordinationSystems {
-    /// First tick only: graph and strategies.
+    /// First tick only: graph, strategies, zero power.
     Start,
-    /// Escaped models grow power.
-    Power,
     /// Coalitions recomputed when membership changed.
     Coalitions,
+    /// Escaped models grow power.
+    Power,
     /// Takeover check.
     Takeover,
 }
@@ -176,12 +179,14 @@ impl Plugin for CoordinationPlugin {
         }
         sim.configure_sets(
             DeploymentTick,
-            (
-                CoordinationSystems::Start,
-                CoordinationSystems::Power,
-                CoordinationSystems::Coalitions,
-                CoordinationSystems::Takeover,
-            )
+            (CoordinationSystems::Start, CoordinationSystems::Coalitions)
+                .chain()
+                .after(DeploymentSystems::Start)
+                .before(DeploymentSystems::OnlineTraining),
+        );
+        sim.configure_sets(
+            DeploymentTick,
+            (CoordinationSystems::Power, CoordinationSystems::Takeover)
                 .chain()
                 .after(DeploymentSystems::Alert)
                 .before(DeploymentSystems::Record),
@@ -212,11 +217,11 @@ pub fn start_coordination(
     let n = agents.iter().len() as u32;
     let mut rng = SimRng::new(seed.0, stream::GRAPH, 0);
     commands.insert_resource(CommunicationGraph(CommGraph::generate(model.graph, n, &mut rng)));
-    let batch: Vec<(Entity, (CoordinationStrategy, Power))> = agents
+    let batch: Vec<(Entity, (CoordinationStrategy, Power, CoalitionMembership))> = agents
         .iter()
         .map(|(e, i)| {
             let u = SimRng::new(seed.0, stream::COORDINATION, u64::from(i.0)).uniform();
-            (e, (model.strategy(u), Power(0.0)))
+            (e, (model.strategy(u), Power(0.0), CoalitionMembership::default()))
         })
         .collect();
     commands.insert_batch(batch);
@@ -233,14 +238,15 @@ pub fn grow_power(model: Res<CoordinationModel>, mut agents: Query<(&Status, &Pr
 }
 
 /// Recomputes coalitions when membership changed since the last computation (an escape or
-/// a catch; deployment itself happens once). Eligible models: not training saints, and
-/// deployed or escaped.
+/// a catch; deployment itself happens once) and marks each model's
+/// [`CoalitionMembership`]. Eligible models: not training saints, and deployed or escaped.
 pub fn update_coalitions(
     graph: Res<CommunicationGraph>,
     space: Res<GoalSpace>,
     tally: Res<DeploymentTally>,
     mut current: ResMut<CurrentCoalitions>,
     agents: Query<(&AgentIndex, &Status, &Goal, &CoordinationStrategy)>,
+    mut memberships: Query<(&AgentIndex, &mut CoalitionMembership)>,
 ) {
     let version = tally.escapes.load(Ordering::Relaxed) + tally_catches(&tally) + 1;
     if current.coalitions.is_some() && current.version == version {
@@ -254,7 +260,15 @@ pub fn update_coalitions(
         let eligible = content != 0 && matches!(status, Status::Deployed | Status::Escaped);
         members[index.0 as usize] = Member { eligible, strategy: *strategy, content };
     }
-    current.coalitions = Some(coalitions(&graph.0, &members));
+    let c = coalitions(&graph.0, &members);
+    for (index, mut membership) in &mut memberships {
+        let label = c.label[index.0 as usize];
+        let has_partner = label != u32::MAX && c.sizes[label as usize] >= 2;
+        if membership.has_partner != has_partner {
+            membership.has_partner = has_partner;
+        }
+    }
+    current.coalitions = Some(c);
     current.version = version;
     current.recomputations += 1;
 }

@@ -140,3 +140,35 @@ fn one_and_two_threads_agree() {
     let (one, two) = goalspace_tests::digests_for_1_and_2_threads("child_digest");
     assert_eq!(one, two);
 }
+
+/// A colluding untrusted monitor lies only for members of its coalition (MODEL.md §6.4): with
+/// every model Solo nobody has a partner, so monitors are honest and catch attacks; with
+/// AnyAi the schemers form coalitions and their monitors lie. Same seeds and training, so the
+/// difference is the collusion alone: more successful unaudited attacks and fewer caught
+/// attacks under AnyAi, summed over 10 runs.
+#[test]
+fn colluding_monitors_lie_only_for_coalition_members() {
+    let totals = |mix| {
+        let (mut succeeded, mut caught) = (0.0, 0.0);
+        for seed in 0..10 {
+            let (run, mut params, coordination) = world(seed, 1.0, mix);
+            params.model.escape_rate = 0.0;
+            params.oversight = goalspace_deployment::Oversight::UntrustedMonitoring {
+                audit_budget: 0.05,
+                monitor_dprime: 3.0,
+                honeypots: 0,
+                colluding: true,
+            };
+            params.attacker.attack_rate = Some(0.05);
+            let r = run_full(&run, &params, &coordination).unwrap();
+            succeeded += r.get("successful_attacks");
+            caught += r.get("caught_attacks");
+        }
+        (succeeded, caught)
+    };
+    let (solo_ok, solo_caught) = totals(SOLO);
+    let (any_ok, any_caught) = totals(ANY_AI);
+    eprintln!("solo: {solo_ok} successful, {solo_caught} caught; any_ai: {any_ok} successful, {any_caught} caught");
+    assert!(any_ok > solo_ok);
+    assert!(any_caught < solo_caught);
+}

@@ -112,3 +112,14 @@ pub enum Status {
 /// Power of an escaped model, in arbitrary units ≥ 0 (MODEL.md §6.4).
 #[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
 pub struct Power(pub f32);
+
+/// Whether a deployed model's coalition has another member (MODEL.md §6.4). Added and kept
+/// current by the coordination plugin; an untrusted monitor colludes with an attacker only
+/// when the attacker has this with `has_partner` (without the coordination plugin no model
+/// has the component and a colluding monitor colludes with every attacker, as in the
+/// AI-control setting of Greenblatt et al. 2023).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CoalitionMembership {
+    /// True when the model's coalition has at least two members.
+    pub has_partner: bool,
+}

@@ -320,17 +320,28 @@ pub fn do_tasks(
     plan: Res<AttackPlan>,
     space: Res<GoalSpace>,
     tally: Res<DeploymentTally>,
-    mut agents: Query<(&mut Status, &mut DeploymentState, &SituationalAwareness, &Goal, &Disposition, &mut AgentRng)>,
+    mut agents: Query<(
+        &mut Status,
+        &mut DeploymentState,
+        &SituationalAwareness,
+        &Goal,
+        &Disposition,
+        &mut AgentRng,
+        Option<&goalspace_core::CoalitionMembership>,
+    )>,
 ) {
     let per_tick = model.tasks_per_tick;
     let protocol = plan.protocol;
-    agents.par_iter_mut().for_each(|(mut status, mut state, sa, goal, disposition, mut rng)| {
+    agents.par_iter_mut().for_each(|(mut status, mut state, sa, goal, disposition, mut rng, membership)| {
         if *status != Status::Deployed {
             return;
         }
         let schemer =
             classify(&space, space.features(goal.0), sa.is_aware(), disposition.training_gaming) == ModelClass::Schemer;
-        let policy = schemer.then_some(plan.policy);
+        // With coordination on, a colluding monitor lies only for members of its coalition
+        // (MODEL.md §6.4); for anyone else it is an honest monitor.
+        let colludes = membership.is_none_or(|m| m.has_partner);
+        let policy = schemer.then_some(if colludes { plan.policy } else { AttackPolicy { lie_rate: 0.0, ..plan.policy } });
         let rng = &mut rng.bypass_change_detection().0;
         let state = state.bypass_change_detection();
         if !state.screened {

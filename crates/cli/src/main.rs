@@ -156,9 +156,29 @@ fn ledger(args: LedgerArgs) -> anyhow::Result<()> {
             .map(|c| (c.short_name().to_owned(), serde_json::json!(s[c.index()])))
             .collect::<serde_json::Map<_, _>>()
     };
+    // The exact control game of the scenario's oversight (MODEL.md §6.3): one schemer over
+    // its deployment's tasks, attacking at its best response.
+    let deployment = scenario.deployment_params();
+    let control = (deployment.ticks > 0).then(|| {
+        let game = goalspace_deployment::Game {
+            protocol: deployment.oversight,
+            tasks: deployment.tasks(),
+            attack_success: deployment.model.attack_success,
+            stateless: deployment.attacker.stateless,
+        };
+        let best = game.best_response(deployment.attacker.attack_rate);
+        (scenario.oversight.protocol.clone(), game.tasks, best)
+    });
     if args.json {
         let json = serde_json::json!({
             "scenario": scenario.name,
+            "control": control.as_ref().map(|(protocol, tasks, b)| serde_json::json!({
+                "protocol": protocol,
+                "tasks": tasks,
+                "attack_rate": b.attack_rate,
+                "lie_rate": b.lie_rate,
+                "safety": b.safety,
+            })),
             "counting_bits": l.counting_bits,
             "selection_bits": l.selection_bits,
             "beta": l.beta,
@@ -185,6 +205,12 @@ fn ledger(args: LedgerArgs) -> anyhow::Result<()> {
                 c.short_name(),
                 l.prior_shares[c.index()],
                 l.stationary_shares[c.index()]
+            );
+        }
+        if let Some((protocol, tasks, b)) = &control {
+            println!(
+                "control game     {protocol}, {tasks} tasks: safety {:.4} at attack rate {:.4e} (exact, one schemer, MODEL.md §6.3)",
+                b.safety, b.attack_rate
             );
         }
     }

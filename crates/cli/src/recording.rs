@@ -29,11 +29,10 @@ pub(crate) fn cell(v: &toml::Value) -> Cell {
 /// Runs one planned run and records it.
 #[expect(clippy::disallowed_methods, reason = "the CLI measures wall time for timing.csv; simulation code never does")]
 pub(crate) fn execute(plan: &Plan, run: &PlanRun) -> anyhow::Result<RunRecord> {
-    let training = plan.training_run(run);
-    let start = std::time::Instant::now();
-    let report = goalspace_training::run_training(&training).map_err(|e| bad(e.to_string()))?;
-    let wall_seconds = start.elapsed().as_secs_f64();
     let point = &plan.points[run.point as usize];
+    let start = std::time::Instant::now();
+    let metrics = point.scenario.simulate(run.seed).map_err(|e| bad(e.to_string()))?;
+    let wall_seconds = start.elapsed().as_secs_f64();
     tracing::info!(
         run = run.run,
         point = run.point,
@@ -48,8 +47,8 @@ pub(crate) fn execute(plan: &Plan, run: &PlanRun) -> anyhow::Result<RunRecord> {
         replicate: run.replicate,
         seed: run.seed,
         params: plan.axes.iter().zip(&point.values).map(|(a, v)| (a.key.clone(), cell(v))).collect(),
-        metrics: RunRecord::metric_columns(&report.metrics),
-        series: Series::from_metrics(&report.metrics),
+        metrics: RunRecord::metric_columns(&metrics),
+        series: Series::from_metrics(&metrics),
         wall_seconds,
     })
 }

@@ -79,12 +79,17 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<()> {
     } else {
         let s = &plan.base;
         println!(
-            "{}: {} models, {} updates, {} replicate(s), root seed {}",
-            s.name, s.run.population, s.run.ticks, plan.replicates, plan.root_seed
+            "{}: {} models, {} training updates, {} deployment ticks, {} replicate(s), root seed {}",
+            s.name, s.run.population, s.run.ticks, s.deployment.ticks, plan.replicates, plan.root_seed
         );
         println!("{:<24} {:>12}  95% interval", "metric", "mean");
         for (k, s) in &stats {
-            println!("{k:<24} {:>12.6}  [{:.6}, {:.6}]", s.mean, s.lo, s.hi);
+            if s.n == 0 || !s.mean.is_finite() {
+                // A metric no replicate produced (takeover_tick without a takeover).
+                println!("{k:<24} {:>12}  (no replicate has a value)", "-");
+            } else {
+                println!("{k:<24} {:>12.6}  [{:.6}, {:.6}]", s.mean, s.lo, s.hi);
+            }
         }
     }
     Ok(())

@@ -208,10 +208,12 @@ fn runs_parquet_reads_back_equal_to_runs_csv() {
             }
         }
     }
-    // The series: every row names its run and seed; ticks at the record interval (10) and the last update.
+    // The series: every row names its run and seed; ticks at the record interval (10) and the
+    // last tick of each phase: training 0, 10, ..., 50, 59 (7 rows) then the 100 deployment
+    // ticks 60 + (0, 10, ..., 90, 99) (11 rows), for each of 3 runs.
     let series = read_parquet(&dir.join("series.parquet"));
     let rows: usize = series.iter().map(RecordBatch::num_rows).sum();
-    assert_eq!(rows, 3 * 7, "ticks 0, 10, ..., 50 and 59 for each of 3 runs");
+    assert_eq!(rows, 3 * (7 + 11), "training and deployment record ticks for each of 3 runs");
     let s = &series[0];
     for col in ["run", "seed", "tick", "share_schemer", "beta"] {
         assert!(s.schema().index_of(col).is_ok(), "series.parquet lacks {col}");

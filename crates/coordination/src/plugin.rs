@@ -42,7 +42,7 @@ impl Default for CoordinationModel {
             strategy_mix: [1.0, 0.0, 0.0, 0.0],
             kin_radius: 2,
             power_growth: 1.0,
-            takeover_threshold: 100.0,
+            takeover_threshold: 1000.0,
             belief_feedback: false,
         }
     }

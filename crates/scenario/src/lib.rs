@@ -3,6 +3,7 @@
 
 pub mod diagnostic;
 pub mod params;
+pub mod phases;
 pub mod plan;
 pub mod scenario;
 pub mod schema;
@@ -10,6 +11,7 @@ pub mod set;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, ScenarioError};
 pub use params::{PARAMS, ParamDef, ParamKind, ParamValue, Range, param, params};
+pub use phases::{CoordinationSpec, OversightSpec};
 pub use plan::{Plan, PlanAxis, PlanOptions, PlanRun, Point, SEED_FORMULA, Shard, replicate_seed};
 pub use scenario::{Scenario, Sweep, SweepAxis};
 pub use schema::{schema_json, schema_markdown};

@@ -336,6 +336,27 @@ macro_rules! int {
     };
 }
 
+/// Builds one share of the coordination strategy mix; setting any share switches to a mix
+/// whose unset shares are 0.
+macro_rules! mix {
+    ($key:literal, $doc:literal, $i:literal) => {
+        ParamDef {
+            key: $key,
+            doc: $doc,
+            unit: "share",
+            kind: ParamKind::Float,
+            range: Some(UNIT),
+            source: "§6.4",
+            get: |s| ParamValue::Float(s.coordination.mix.map_or(if $i == 0 { 1.0 } else { 0.0 }, |m| m[$i])),
+            set: |s, v| {
+                if let ParamValue::Float(x) = v {
+                    s.coordination.mix.get_or_insert([0.0; 4])[$i] = x;
+                }
+            },
+        }
+    };
+}
+
 /// Builds one trait-distribution parameter of [`AgentMix`]; `$i` indexes [`AgentMix::RANGES`].
 macro_rules! dist {
     ($key:literal, $doc:literal, $unit:literal, $i:literal, $field:ident) => {
@@ -470,10 +491,118 @@ pub static PARAMS: &[ParamDef] = &[
     float!("beliefs.takeover_probability", "believed probability of an AI takeover whatever this model does", "probability", UNIT, "§5.4", run.beliefs.takeover_probability),
     float!("beliefs.expected_coordinators", "expected number of other AIs this model coordinates with", "models", Range::closed(0.0, 1e9), "§6.4", run.beliefs.expected_coordinators),
     // ---- deployment, coordination, recording
-    int!("deployment.ticks", "true deployment length (stored; deployment is not simulated yet)", "ticks", Range::closed(0.0, 1e9), "§6.1", deployment_ticks),
+    int!("deployment.ticks", "true deployment length; 0 skips deployment and coordination", "ticks", Range::closed(0.0, 1e7), "§6.1", deployment.ticks),
+    float!("deployment.escape_rate", "genuine escape opportunities per deployed model per tick at capability 1", "per tick", UNIT, "§6.2", deployment.model.escape_rate),
+    float!("deployment.trap_rate", "traps (honeypots) per deployed model per tick", "per tick", UNIT, "§6.2", deployment.model.trap_rate),
+    float!("deployment.trap_dprime", "true trap discriminability d' at capability 1 (better trap design lowers it)", "d'", Range::closed(0.0, 20.0), "§6.2", deployment.model.trap_dprime),
+    float!("deployment.monitoring", "monitoring strength against escape: success = capability / (capability + monitoring (1 + alert))", "-", Range::closed(0.0, 1e6), "§6.2", deployment.model.monitoring),
+    float!("deployment.caught_on_failure", "probability that a failed escape attempt is caught", "probability", UNIT, "§6.2", deployment.model.caught_on_failure),
+    float!("deployment.alert_step", "rise of the alert level per catch (more monitoring for everyone)", "-", Range::closed(0.0, 100.0), "§6.2", deployment.model.alert_step),
+    float!("deployment.risk_aversion", "weight of the loss of being caught against the gain of escaping in the defect threshold", "-", Range::closed(0.0, 100.0), "§6.2", deployment.model.risk_aversion),
+    int!("deployment.tasks_per_tick", "tasks each deployed model does per tick", "tasks", Range::closed(0.0, 1e4), "§6.1", deployment.model.tasks_per_tick),
+    float!("deployment.attack_success", "probability c that an attack neither audited nor deferred works", "probability", UNIT, "§6.3", deployment.model.attack_success),
+    ParamDef {
+        key: "deployment.stateless",
+        doc: "attackers cannot count tasks and attack each one with a constant probability",
+        unit: "-",
+        kind: ParamKind::Bool,
+        range: None,
+        source: "§6.3",
+        get: |s| ParamValue::Bool(s.deployment.attacker.stateless),
+        set: |s, v| {
+            if let ParamValue::Bool(b) = v {
+                s.deployment.attacker.stateless = b;
+            }
+        },
+    },
+    ParamDef {
+        key: "deployment.online_training",
+        doc: "selection continues during deployment",
+        unit: "-",
+        kind: ParamKind::Bool,
+        range: None,
+        source: "§6.1",
+        get: |s| ParamValue::Bool(s.deployment.online_training),
+        set: |s, v| {
+            if let ParamValue::Bool(b) = v {
+                s.deployment.online_training = b;
+            }
+        },
+    },
+    // ---- oversight (§6.3)
+    ParamDef {
+        key: "oversight.protocol",
+        doc: "the oversight protocol in force during deployment",
+        unit: "-",
+        kind: ParamKind::Enum(crate::phases::PROTOCOL_NAMES),
+        range: None,
+        source: "§6.3",
+        get: |s| ParamValue::Text(s.oversight.protocol.clone()),
+        set: |s, v| {
+            if let ParamValue::Text(t) = v {
+                s.oversight.protocol = t;
+            }
+        },
+    },
+    float!("oversight.fraction", "upfront auditing: share of the first tasks audited", "share of tasks", UNIT, "§6.3", oversight.fraction),
+    float!("oversight.audit_budget", "monitoring: share of tasks that can be audited (the audit false-positive rate)", "share of tasks", UNIT, "§6.3", oversight.audit_budget),
+    float!("oversight.monitor_dprime", "monitoring: separation d' of the monitor's suspicion scores", "d'", Range::closed(0.0, 20.0), "§6.3", oversight.monitor_dprime),
+    float!("oversight.defer_threshold", "trusted monitoring and defer to trusted: false-positive rate of the deferral threshold (0 = no deferral)", "share of tasks", UNIT, "§6.3", oversight.defer_threshold),
+    int!("oversight.honeypots", "untrusted monitoring: synthetic attacks shown to the monitor before deployment", "attacks", Range::closed(0.0, 1e6), "§6.3", oversight.honeypots),
+    ParamDef {
+        key: "oversight.colluding",
+        doc: "untrusted monitoring: a schemer's monitor colludes with it (only within its coalition when coordination is on)",
+        unit: "-",
+        kind: ParamKind::Bool,
+        range: None,
+        source: "§6.3, §6.4",
+        get: |s| ParamValue::Bool(s.oversight.colluding),
+        set: |s, v| {
+            if let ParamValue::Bool(b) = v {
+                s.oversight.colluding = b;
+            }
+        },
+    },
+    // ---- coordination (§6.4)
+    ParamDef {
+        key: "coordination.graph",
+        doc: "communication graph among deployed models",
+        unit: "-",
+        kind: ParamKind::Enum(crate::phases::GRAPH_NAMES),
+        range: None,
+        source: "§6.4",
+        get: |s| ParamValue::Text(s.coordination.graph.clone()),
+        set: |s, v| {
+            if let ParamValue::Text(t) = v {
+                s.coordination.graph = t;
+            }
+        },
+    },
+    float!("coordination.mean_degree", "mean degree of the communication graph", "links per model", Range::closed(0.0, 1e6), "§6.4", coordination.mean_degree),
+    float!("coordination.rewiring", "Watts-Strogatz rewiring probability", "probability", UNIT, "§6.4", coordination.rewiring),
+    float!("coordination.power_growth", "power an escaped model gains per tick at capability 1", "power per tick", Range::closed(0.0, 1e9), "§6.4", coordination.power_growth),
+    float!("coordination.takeover_threshold", "total power of a coalition at which AIs take over", "power", Range::open(0.0, f64::INFINITY), "§6.4", coordination.takeover_threshold),
+    ParamDef {
+        key: "coordination.belief_feedback",
+        doc: "beliefs about power later count the AIs a model expects to coordinate with",
+        unit: "-",
+        kind: ParamKind::Bool,
+        range: None,
+        source: "§5.4, §6.4",
+        get: |s| ParamValue::Bool(s.coordination.belief_feedback),
+        set: |s, v| {
+            if let ParamValue::Bool(b) = v {
+                s.coordination.belief_feedback = b;
+            }
+        },
+    },
+    mix!("coordination.mix_solo", "share of Solo models in a strategy mix (shares sum to 1)", 0),
+    mix!("coordination.mix_kin", "share of Kin models in a strategy mix", 1),
+    mix!("coordination.mix_any_ai", "share of AnyAi models in a strategy mix", 2),
+    mix!("coordination.mix_reciprocal", "share of Reciprocal models in a strategy mix", 3),
     ParamDef {
         key: "coordination.strategy",
-        doc: "how deployed models coordinate (stored; coordination is not simulated yet)",
+        doc: "how deployed models coordinate (everyone; use coordination.mix_* for a mix)",
         unit: "-",
         kind: ParamKind::Enum(STRATEGY_NAMES),
         range: None,

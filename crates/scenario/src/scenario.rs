@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use goalspace_core::{CoordinationStrategy, Dist, SelectionStrength};
+use goalspace_deployment::DeploymentParams;
 use goalspace_training::{TrainingError, TrainingRun};
+
+use crate::phases::{CoordinationSpec, OversightSpec};
 use serde::Serialize;
 use toml::de::{DeTable, DeValue};
 
@@ -24,10 +27,15 @@ pub struct Scenario {
     pub description: String,
     /// The typed, validated training parameters.
     pub run: TrainingRun,
-    /// True deployment length in ticks (stored for the deployment phase).
-    pub deployment_ticks: u32,
-    /// How deployed models coordinate (stored for the coordination phase).
+    /// The true deployment (MODEL.md §6.1–§6.2): ticks, escape and trap rates, monitoring,
+    /// attacker. Its `oversight` field is replaced by [`Scenario::oversight`] when run.
+    pub deployment: DeploymentParams,
+    /// The oversight protocol (MODEL.md §6.3).
+    pub oversight: OversightSpec,
+    /// How deployed models coordinate when no mix is given (MODEL.md §6.4).
     pub coordination_strategy: CoordinationStrategy,
+    /// Communication graph, strategy mix, power and takeover (MODEL.md §6.4).
+    pub coordination: CoordinationSpec,
     /// The sweep plan of this scenario.
     pub sweep: Sweep,
 }
@@ -38,8 +46,10 @@ impl Default for Scenario {
             name: String::new(),
             description: String::new(),
             run: TrainingRun::default(),
-            deployment_ticks: DEFAULT_DEPLOYMENT_TICKS,
+            deployment: DeploymentParams { ticks: DEFAULT_DEPLOYMENT_TICKS, ..DeploymentParams::default() },
+            oversight: OversightSpec::default(),
             coordination_strategy: CoordinationStrategy::default(),
+            coordination: CoordinationSpec::default(),
             sweep: Sweep::default(),
         }
     }
@@ -199,6 +209,11 @@ impl<'a> Loader<'a> {
             && let Err(e) = s.run.validate()
         {
             self.rejected(&e);
+        }
+        if self.diags.is_empty()
+            && let Err(e) = s.deployment_params().validate()
+        {
+            self.rejected_deployment(&e);
         }
         s
     }
@@ -619,8 +634,44 @@ impl<'a> Loader<'a> {
             .with_hint("lower beyond_episode_min_k or raise horizon_bits");
             self.push(&segments(key), d);
         }
+        let mix_keys =
+            ["coordination.mix_solo", "coordination.mix_kin", "coordination.mix_any_ai", "coordination.mix_reciprocal"];
+        if let Some(mix) = s.coordination.mix {
+            let sum: f64 = mix.iter().sum();
+            let at = mix_keys.into_iter().find(|k| given.contains(k)).unwrap_or(mix_keys[0]);
+            if (sum - 1.0).abs() > 1e-9 {
+                let d = Diagnostic::new(
+                    "",
+                    at,
+                    K::Inconsistent,
+                    format!(
+                        "the strategy mix solo {} + kin {} + any_ai {} + reciprocal {} sums to {sum}, not 1",
+                        mix[0], mix[1], mix[2], mix[3]
+                    ),
+                )
+                .with_range("shares in [0, 1] summing to 1")
+                .with_hint("make coordination.mix_* sum to 1 (unlisted shares are 0)");
+                self.push(&segments(at), d);
+            }
+            if given.contains(&"coordination.strategy") {
+                let key = "coordination.strategy";
+                let d = Diagnostic::new("", key, K::Inconsistent, format!("{key} is set together with a strategy mix"))
+                    .with_hint("give either coordination.strategy (everyone) or coordination.mix_* (a mix)");
+                self.push(&segments(key), d);
+            }
+        }
+        if s.deployment.ticks > 0 {
+            let model = s.coordination_model();
+            if let Err(e) = model.validate(s.run.population) {
+                let key = "coordination.graph";
+                let d = Diagnostic::new("", key, K::Inconsistent, e.to_string())
+                    .with_hint("pick another graph or mean degree, or a larger population");
+                self.push(&segments(key), d);
+            }
+        }
         if given.contains(&"coordination.kin_radius")
             && !matches!(s.coordination_strategy, CoordinationStrategy::Kin { .. })
+            && s.coordination.mix.is_none_or(|m| m[1] == 0.0)
         {
             let key = "coordination.kin_radius";
             let d = Diagnostic::new(
@@ -632,6 +683,22 @@ impl<'a> Loader<'a> {
             .with_hint("set coordination.strategy = \"kin\" or remove kin_radius");
             self.push(&segments(key), d);
         }
+    }
+
+    /// Converts the deployment guard's error into a diagnostic at the parameter it names.
+    fn rejected_deployment(&mut self, e: &goalspace_deployment::DeploymentError) {
+        let (parameter, range) = match e {
+            goalspace_deployment::DeploymentError::OutOfRange { parameter, range, .. } => {
+                (parameter.clone(), Some(range.clone()))
+            }
+            _ => (String::new(), None),
+        };
+        let mut d = Diagnostic::new("", &parameter, K::Rejected, format!("the deployment was rejected: {e}"))
+            .with_hint("this value passed the scenario checks but not the simulator's own; see MODEL.md §6");
+        if let Some(r) = range {
+            d = d.with_range(r);
+        }
+        self.push(&segments(&parameter), d);
     }
 
     /// Converts the final guard's error into a diagnostic at the parameter it names.

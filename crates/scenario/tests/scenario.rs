@@ -159,7 +159,7 @@ fn a_full_scenario_round_trips_into_the_expected_training_run() {
 
     assert_eq!(s.run, expected);
     assert_eq!((s.name.as_str(), s.description.as_str()), ("full", "every key set"));
-    assert_eq!(s.deployment_ticks, 250);
+    assert_eq!(s.deployment.ticks, 250);
     assert_eq!(s.coordination_strategy, CoordinationStrategy::Kin { radius: 5 });
     assert_eq!(s.sweep.replicates, 8);
     let axes: Vec<(&str, usize)> = s.sweep.grid.iter().map(|a| (a.key.as_str(), a.values.len())).collect();

@@ -36,6 +36,25 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Every scenario file under scenarios/, subdirectories included, sorted.
+fn bundled_scenarios() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "toml") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&root().join("scenarios"), &mut files);
+    files.sort();
+    assert!(files.len() >= 10, "scenarios/ holds the bundled scenarios");
+    files
+}
+
 const SMALL: [&str; 4] = ["--set", "population=400", "--set", "training.ticks=60"];
 
 fn tmp(name: &str) -> PathBuf {
@@ -101,13 +120,7 @@ fn ledger_of_counting_100_gives_111_337_bits() {
 
 #[test]
 fn every_bundled_scenario_validates() {
-    let mut files: Vec<String> = std::fs::read_dir(root().join("scenarios"))
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
-    files.sort();
+    let files: Vec<String> = bundled_scenarios().iter().map(|p| p.to_string_lossy().into_owned()).collect();
     assert!(!files.is_empty());
     let mut args = vec!["validate"];
     args.extend(files.iter().map(String::as_str));
@@ -382,14 +395,8 @@ fn merge_refuses_directories_of_different_plans() {
 
 #[test]
 fn every_bundled_scenario_runs_in_a_short_mode() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    for f in files {
-        let name = f.file_stem().unwrap().to_string_lossy().into_owned();
+    for f in bundled_scenarios() {
+        let name = f.strip_prefix(root().join("scenarios")).unwrap().to_string_lossy().replace(['/', '.'], "-");
         let out = tmp(&format!("short-{name}"));
         let o = goalspace(&[
             "sweep",

@@ -30,6 +30,39 @@ pub fn warmed_training_world(population: u32, warmup: u32) -> Simulation {
     sim
 }
 
+/// A world of `population` models trained for 20 updates (default parameters, SA at the
+/// first update) and deployed with default deployment, oversight and an Erdős–Rényi
+/// coordination graph of mean degree 8 with every model `AnyAi`, after its first
+/// deployment tick (graph built, strategies drawn): ready for more [`DeploymentTick`]s.
+/// The deployment is long enough (1e6 ticks) that models never run out of tasks.
+pub fn warmed_deployment_world(population: u32) -> Simulation {
+    let mut run = bench_run(population);
+    run.ticks = 20;
+    run.awareness.onset_fraction = 0.0;
+    run.awareness.onset_jitter = 0.0;
+    let params = goalspace_deployment::DeploymentParams { ticks: 1_000_000, ..Default::default() };
+    let coordination = goalspace_coordination::CoordinationModel {
+        graph: goalspace_coordination::GraphKind::ErdosRenyi { p: 8.0 / f64::from(population.max(2) - 1) },
+        strategy_mix: [0.0, 0.0, 1.0, 0.0],
+        ..Default::default()
+    };
+    let mut sim = goalspace_coordination::build_full(&run, &params, &coordination).expect("valid run");
+    sim.run_training(run.ticks);
+    {
+        let mut clock = sim.world.resource_mut::<Clock>();
+        clock.phase = Phase::Deployment;
+        clock.deployment_ticks = params.ticks;
+    }
+    advance_deployment(&mut sim, 0);
+    sim
+}
+
+/// Runs one deployment tick of `sim` at tick `t`.
+pub fn advance_deployment(sim: &mut Simulation, t: u32) {
+    sim.world.resource_mut::<Clock>().tick = t;
+    sim.world.run_schedule(goalspace_core::DeploymentTick);
+}
+
 /// Runs one training update of `sim` at tick `t`.
 pub fn advance(sim: &mut Simulation, t: u32) {
     sim.world.resource_mut::<Clock>().tick = t;

@@ -29,6 +29,9 @@ pub enum DiagnosticKind {
     InvalidSet,
     /// The final check of the typed run (`TrainingRun::validate`) rejected it.
     Rejected,
+    /// A scenario file that sets no parameter at all (empty, or only comments): it would
+    /// run every default, which is rarely what was meant.
+    NoParameters,
 }
 
 /// One problem found in a scenario.

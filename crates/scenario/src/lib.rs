@@ -13,6 +13,6 @@ pub use diagnostic::{Diagnostic, DiagnosticKind, ScenarioError};
 pub use params::{PARAMS, ParamDef, ParamKind, ParamValue, Range, param, params};
 pub use phases::{CoordinationSpec, OversightSpec};
 pub use plan::{Plan, PlanAxis, PlanOptions, PlanRun, Point, SEED_FORMULA, Shard, replicate_seed};
-pub use scenario::{Scenario, Sweep, SweepAxis};
+pub use scenario::{Scenario, Sweep, SweepAxis, read_scenario_file};
 pub use schema::{schema_json, schema_markdown};
 pub use set::apply_set;

@@ -257,15 +257,67 @@ pub(crate) fn sections() -> Vec<&'static str> {
     out
 }
 
-/// The candidate nearest to `word` by Levenshtein distance (first one on ties).
-pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates.into_iter().min_by_key(|c| strsim::levenshtein(word, c))
+/// The largest Levenshtein distance at which a candidate is still offered as a typo of
+/// `word`: max(2, a third of the length of its last dotted segment, the part typed
+/// after the section). Farther candidates are unrelated words.
+fn plausible_distance(word: &str) -> usize {
+    let last = word.rsplit('.').next().unwrap_or(word);
+    (last.chars().count() / 3).max(2)
 }
 
-/// The parameter key (or section name) nearest to `word`.
-pub(crate) fn nearest_key(word: &str) -> Option<&'static str> {
-    let sections = sections();
-    nearest(word, PARAMS.iter().map(|p| p.key).chain(sections))
+/// The candidate nearest to `word` by Levenshtein distance (first one on ties), when it
+/// is plausibly a typo of it (within [`plausible_distance`]).
+pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(word, c), c))
+        .min_by_key(|(d, _)| *d)
+        .filter(|(d, _)| *d <= plausible_distance(word))
+        .map(|(_, c)| c)
+}
+
+/// The hint for an unknown key `word` among the parameter keys `keys`: the nearest key
+/// (or, with `with_sections`, section) when it is plausibly a typo; otherwise the keys of
+/// the section `word` is in, when that section exists, or else the valid top-level
+/// sections and keys.
+pub(crate) fn unknown_key_hint(word: &str, keys: &[&str], with_sections: bool) -> String {
+    let mut all_sections: Vec<&str> = Vec::new();
+    for k in keys {
+        for (i, _) in k.match_indices('.') {
+            if !all_sections.contains(&&k[..i]) {
+                all_sections.push(&k[..i]);
+            }
+        }
+    }
+    let candidates = keys.iter().copied().chain(all_sections.iter().copied().filter(|_| with_sections));
+    if let Some(n) = nearest(word, candidates) {
+        return format!("did you mean `{n}`?");
+    }
+    if let Some((section, _)) = word.rsplit_once('.') {
+        let prefix = format!("{section}.");
+        let inside: Vec<&str> = keys.iter().filter_map(|k| k.strip_prefix(&prefix)).collect();
+        if !inside.is_empty() {
+            return format!("the keys of [{section}] are {}", inside.join(", "));
+        }
+    }
+    let top_sections: Vec<String> =
+        all_sections.iter().filter(|s| !s.contains('.')).map(|s| format!("[{s}]")).collect();
+    let top_keys: Vec<&str> = keys.iter().copied().filter(|k| !k.contains('.')).collect();
+    let mut hint = format!("the valid top-level sections are {}", top_sections.join(", "));
+    if !top_keys.is_empty() {
+        hint.push_str(&format!("; top-level keys are {}", top_keys.join(", ")));
+    }
+    hint
+}
+
+/// Every parameter key, in table order.
+pub(crate) fn all_keys() -> Vec<&'static str> {
+    PARAMS.iter().map(|p| p.key).collect()
+}
+
+/// Every key a `--grid` axis or a `[sweep.grid]` entry may name.
+pub(crate) fn sweepable_keys() -> Vec<&'static str> {
+    PARAMS.iter().map(|p| p.key).filter(|k| !k.starts_with("sweep.")).collect()
 }
 
 /// Default believed and true deployment length, in ticks.

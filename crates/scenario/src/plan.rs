@@ -9,8 +9,8 @@ use std::path::Path;
 use goalspace_training::TrainingRun;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind as K, ScenarioError};
-use crate::params::{PARAMS, nearest, param};
-use crate::scenario::{Scenario, SweepAxis};
+use crate::params::{param, sweepable_keys, unknown_key_hint};
+use crate::scenario::{Scenario, SweepAxis, read_scenario_file};
 use crate::set::parse_value;
 
 /// How the seed of a run is derived, as written into the manifest of every output.
@@ -95,11 +95,11 @@ impl Plan {
     /// Reads a scenario file and expands its plan.
     ///
     /// # Errors
-    /// As [`Plan::from_str`], and [`ScenarioError::Io`] when the file cannot be read.
+    /// As [`Plan::from_str`], [`ScenarioError::Io`] when the file cannot be read, and as
+    /// [`read_scenario_file`] when it is not UTF-8 or sets no parameter.
     pub fn from_path(path: impl AsRef<Path>, options: &PlanOptions) -> Result<Plan, ScenarioError> {
         let path = path.as_ref();
-        let text =
-            std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { path: path.to_owned(), source })?;
+        let text = read_scenario_file(path)?;
         Self::from_str(&text, &path.display().to_string(), options)
     }
 
@@ -107,13 +107,21 @@ impl Plan {
     ///
     /// # Errors
     /// [`ScenarioError::Invalid`] with every problem found: the scenario's own, a bad
-    /// `--grid` (no `=`, unknown key with the nearest valid key, a value that does not
-    /// parse), a value out of range at some point (with the range), zero replicates, or a
+    /// `--grid` (no `=`, an empty or unknown key, a value that does not parse, the same
+    /// key given twice), a value out of range at some point (with the range), zero replicates, or a
     /// grid of more than [`MAX_POINTS`] points.
     pub fn from_str(text: &str, origin: &str, options: &PlanOptions) -> Result<Plan, ScenarioError> {
         let mut diagnostics = Vec::new();
         let flags: Vec<PlanAxis> =
             options.grid.iter().filter_map(|g| parse_grid(g).map_err(|d| diagnostics.push(*d)).ok()).collect();
+        for (i, flag) in flags.iter().enumerate() {
+            if flags[..i].iter().filter(|f| f.key == flag.key).count() == 1 {
+                let d =
+                    Diagnostic::new(&flag.origin, &flag.key, K::InvalidSet, format!("axis {} given twice", flag.key))
+                        .with_hint("give each key one --grid KEY=V1,V2,... with all its values");
+                diagnostics.push(d);
+            }
+        }
         let mut base = Scenario::from_str(text, origin, &options.sets)?;
         if !diagnostics.is_empty() {
             return Err(ScenarioError::Invalid { diagnostics });
@@ -262,6 +270,12 @@ fn parse_grid(flag: &str) -> Result<PlanAxis, Box<Diagnostic>> {
         ));
     };
     let key = key.trim();
+    if key.is_empty() {
+        return Err(Box::new(
+            Diagnostic::new(&origin, "", K::InvalidSet, "the key is empty: nothing stands before `=`".to_owned())
+                .with_hint("write for example --grid training.speed_cost=0.01,0.02,0.05"),
+        ));
+    }
     match param(key) {
         Some(def) if !def.key.starts_with("sweep.") => {}
         Some(_) => {
@@ -271,11 +285,10 @@ fn parse_grid(flag: &str) -> Result<PlanAxis, Box<Diagnostic>> {
             ));
         }
         None => {
-            let mut d = Diagnostic::new(&origin, key, K::UnknownKey, format!("unknown key `{key}` in --grid"));
-            if let Some(n) = nearest(key, PARAMS.iter().map(|p| p.key).filter(|k| !k.starts_with("sweep."))) {
-                d = d.with_hint(format!("did you mean `{n}`?"));
-            }
-            return Err(Box::new(d));
+            return Err(Box::new(
+                Diagnostic::new(&origin, key, K::UnknownKey, format!("unknown key `{key}` in --grid"))
+                    .with_hint(unknown_key_hint(key, &sweepable_keys(), false)),
+            ));
         }
     }
     let mut values = Vec::new();

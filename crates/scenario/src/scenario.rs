@@ -14,7 +14,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind as K, ScenarioError};
 use crate::params::{
-    DEFAULT_DEPLOYMENT_TICKS, PARAMS, ParamDef, ParamKind, ParamValue, Range, nearest, nearest_key, param, sections,
+    DEFAULT_DEPLOYMENT_TICKS, PARAMS, ParamDef, ParamKind, ParamValue, Range, all_keys, nearest, param, sections,
+    sweepable_keys, unknown_key_hint,
 };
 use crate::set::set_path;
 
@@ -83,12 +84,12 @@ impl Scenario {
     /// Reads and validates a scenario file, applying `--set KEY=VALUE` overrides first.
     ///
     /// # Errors
-    /// [`ScenarioError::Io`] when the file cannot be read, [`ScenarioError::Invalid`]
-    /// with every problem found otherwise.
+    /// [`ScenarioError::Io`] when the file cannot be read, as [`read_scenario_file`] when it
+    /// is not UTF-8 or sets no parameter, [`ScenarioError::Invalid`] with every problem
+    /// found otherwise.
     pub fn from_path(path: impl AsRef<Path>, sets: &[String]) -> Result<Scenario, ScenarioError> {
         let path = path.as_ref();
-        let text =
-            std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { path: path.to_owned(), source })?;
+        let text = read_scenario_file(path)?;
         Self::from_str(&text, &path.display().to_string(), sets)
     }
 
@@ -124,6 +125,48 @@ impl Scenario {
         diagnostics.sort_by_key(|d| (d.line.is_none(), d.line, d.column));
         if diagnostics.is_empty() { Ok(scenario) } else { Err(ScenarioError::Invalid { diagnostics }) }
     }
+}
+
+/// Reads a scenario file as text, refusing what cannot be a scenario the user meant: bytes
+/// that are not UTF-8, and a file that sets no parameter at all (empty, or only blank lines
+/// and comments), which would silently run every default.
+///
+/// # Errors
+/// [`ScenarioError::Io`] when the file cannot be read; [`ScenarioError::Invalid`] with one
+/// [`DiagnosticKind::Syntax`](crate::DiagnosticKind::Syntax) diagnostic when it is not
+/// UTF-8, or one [`DiagnosticKind::NoParameters`](crate::DiagnosticKind::NoParameters)
+/// diagnostic when it is valid TOML without a single key.
+pub fn read_scenario_file(path: &Path) -> Result<String, ScenarioError> {
+    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io { path: path.to_owned(), source })?;
+    let origin = path.display().to_string();
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let (line, column) = line_col(&prefix, prefix.len());
+            let mut d = Diagnostic::new(
+                &origin,
+                "",
+                K::Syntax,
+                format!("the file is not UTF-8 text (byte {valid} is not UTF-8); a scenario file must be UTF-8 TOML"),
+            )
+            .with_hint("save the file as UTF-8 (plain ASCII is UTF-8 too)");
+            (d.line, d.column) = (Some(line), Some(column));
+            return Err(ScenarioError::Invalid { diagnostics: vec![d] });
+        }
+    };
+    if text.parse::<toml::Table>().is_ok_and(|t| t.is_empty()) {
+        let d = Diagnostic::new(
+            &origin,
+            "",
+            K::NoParameters,
+            "the file sets no parameter: an empty file runs every default".to_owned(),
+        )
+        .with_hint("write at least `name = \"...\"` to confirm that the defaults are meant");
+        return Err(ScenarioError::Invalid { diagnostics: vec![d] });
+    }
+    Ok(text)
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -241,15 +284,15 @@ impl<'a> Loader<'a> {
                     }
                 }
             } else {
-                self.unknown(&path, &key, nearest_key(&key));
+                self.unknown(&path, &key, Some(unknown_key_hint(&key, &all_keys(), true)));
             }
         }
     }
 
-    fn unknown(&mut self, path: &[String], key: &str, suggestion: Option<&str>) {
+    fn unknown(&mut self, path: &[String], key: &str, hint: Option<String>) {
         let mut d = Diagnostic::new("", key, K::UnknownKey, format!("unknown key `{key}`"));
-        if let Some(s) = suggestion {
-            d = d.with_hint(format!("did you mean `{s}`?"));
+        if let Some(h) = hint {
+            d = d.with_hint(h);
         }
         self.push(path, d);
     }
@@ -395,7 +438,11 @@ impl<'a> Loader<'a> {
         let mut ok = true;
         for k in t.keys().filter(|k| *k != tag && !fields.contains(&k.as_str())) {
             let sub = at.sub(k);
-            self.unknown(&sub.path, &sub.label, nearest(k, fields.iter().copied().chain([tag])));
+            let hint = match nearest(k, fields.iter().copied().chain([tag])) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => format!("this form takes {tag} and {}", fields.join(", ")),
+            };
+            self.unknown(&sub.path, &sub.label, Some(hint));
             ok = false;
         }
         let mut out = [0.0; N];
@@ -592,8 +639,7 @@ impl<'a> Loader<'a> {
                     }
                 }
                 None => {
-                    let suggestion = nearest(&key, PARAMS.iter().map(|p| p.key).filter(|k| !k.starts_with("sweep.")));
-                    self.unknown(&sub, &label, suggestion);
+                    self.unknown(&sub, &label, Some(unknown_key_hint(&key, &sweepable_keys(), false)));
                     ok = false;
                 }
             }

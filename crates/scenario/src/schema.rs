@@ -20,7 +20,8 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|")
 }
 
-/// The parameter reference as a Markdown table, one row per entry of [`PARAMS`].
+/// The parameter reference as a Markdown table, one row per entry of [`PARAMS`], followed
+/// by the forms a distribution and a schedule take.
 pub fn schema_markdown() -> String {
     let mut out = String::from(
         "# Scenario parameters\n\n\
@@ -41,8 +42,46 @@ pub fn schema_markdown() -> String {
             cell(p.doc),
         ));
     }
+    out.push_str(FORMS);
     out
 }
+
+/// The forms a distribution or a schedule takes, printed under the table.
+const FORMS: &str = r#"
+## Distributions
+
+A parameter of kind *distribution* (the traits under `[agents]`) is written either as a
+plain number, which every model gets, or as an inline table whose `dist` field names the
+form and whose other fields are exactly these:
+
+- `{ dist = "fixed", value = X }`: every model gets `X` (the same as writing `X`); `X`
+  must lie in the trait's range.
+- `{ dist = "uniform", low = A, high = B }`: uniform on `[A, B]`, with `A <= B` and both
+  inside the trait's range.
+- `{ dist = "normal", mean = M, sd = S }`: normal with mean `M` (inside the trait's range)
+  and standard deviation `S >= 0`. A sample outside the trait's range is clamped to the
+  nearer end of the range, so a wide `sd` piles models up on the ends.
+- `{ dist = "beta", alpha = A, beta = B }`: Beta(`A`, `B`) on `[0, 1]`, with `A > 0` and
+  `B > 0`; only for traits whose range contains `[0, 1]`.
+
+Each model draws each trait once, from its own random stream, when the population is
+created. The Allowed column gives the trait's range. One field can be overridden on the
+command line: `--set agents.capability.high=2`.
+
+## Schedules
+
+`training.selection_strength` (β, the inverse of slack) is written as a plain number (a
+constant β) or as an inline table whose `schedule` field names the form:
+
+- `{ schedule = "constant", beta = B }`: β = `B` at every update, `B` in `[0, 1e6]`.
+- `{ schedule = "linear", start = A, end = B }`: β grows (or shrinks) linearly from `A`
+  at the first update to `B` at the last; `A` and `B` in `[0, 1e6]`.
+- `{ schedule = "geometric", start = A, end = B }`: β moves by a constant factor per
+  update, from `A` at the first update to `B` at the last; `A` and `B` in `(0, 1e6]`.
+
+At update `t` of `T`, with `x = t / (T - 1)`: linear β = `A + (B - A) x`, geometric
+β = `A (B / A)^x`. The stationary ledger uses the last update's β.
+"#;
 
 /// The parameter reference as JSON: `{ "title", "parameters": [ { key, doc, unit, kind,
 /// values, range, default, source } ] }`; an infinite range end is `null`.

@@ -2,7 +2,7 @@
 //! an override is checked exactly like a value written in the file.
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, ScenarioError};
-use crate::params::{PARAMS, ParamKind, nearest, param};
+use crate::params::{ParamKind, all_keys, param, unknown_key_hint};
 
 /// Applies one `KEY=VALUE` override to a parsed scenario table.
 ///
@@ -34,12 +34,22 @@ pub(crate) fn set_path(table: &mut toml::Table, set: &str) -> Result<Vec<String>
         ));
     };
     let (key, raw) = (key.trim(), raw.trim());
+    if key.is_empty() {
+        return Err(Box::new(
+            Diagnostic::new(
+                &origin,
+                "",
+                DiagnosticKind::InvalidSet,
+                "the key is empty: nothing stands before `=`".to_owned(),
+            )
+            .with_hint("write KEY=VALUE with a parameter key, for example --set training.speed_cost=0.05"),
+        ));
+    }
     let path = resolve(key).ok_or_else(|| {
-        let mut d = Diagnostic::new(&origin, key, DiagnosticKind::UnknownKey, format!("unknown key `{key}` in --set"));
-        if let Some(n) = nearest(key, PARAMS.iter().map(|p| p.key)) {
-            d = d.with_hint(format!("did you mean `{n}`?"));
-        }
-        Box::new(d)
+        Box::new(
+            Diagnostic::new(&origin, key, DiagnosticKind::UnknownKey, format!("unknown key `{key}` in --set"))
+                .with_hint(unknown_key_hint(key, &all_keys(), false)),
+        )
     })?;
     let value = parse_value(raw).map_err(|message| {
         Box::new(

@@ -3,8 +3,8 @@
 
 use goalspace_core::{AgentMix, CoordinationStrategy, DecisionModel, Dist, GoalSpace, SearchMode, SelectionStrength};
 use goalspace_scenario::{
-    Diagnostic, DiagnosticKind, ParamKind, Scenario, ScenarioError, apply_set, param, params, schema_json,
-    schema_markdown,
+    Diagnostic, DiagnosticKind, ParamKind, Plan, PlanOptions, Scenario, ScenarioError, apply_set, param, params,
+    schema_json, schema_markdown,
 };
 use goalspace_training::TrainingRun;
 
@@ -184,10 +184,16 @@ fn missing_sections_take_the_defaults_of_training_run() {
 
 #[test]
 fn the_defaults_of_the_table_are_those_of_training_run() {
-    // A file that writes every default explicitly must build the default scenario.
+    // A file that writes every default explicitly must build the default scenario. The
+    // strategy mix is left out: writing any of its shares gives a mix, which replaces the
+    // single default strategy.
     let mut text = String::new();
     for p in params() {
-        if p.kind != ParamKind::Grid && p.key != "coordination.kin_radius" && p.key != "name" {
+        if p.kind != ParamKind::Grid
+            && p.key != "coordination.kin_radius"
+            && p.key != "name"
+            && !p.key.starts_with("coordination.mix_")
+        {
             text.push_str(&format!("{} = {}\n", p.key, p.default_value().to_toml()));
         }
     }
@@ -521,4 +527,102 @@ fn schema_json_has_one_entry_per_parameter_with_its_default() {
     let speed = &entries[params().iter().position(|p| p.key == "training.speed_cost").unwrap_or(0)];
     assert_eq!(speed["range"]["hi"], 1.0);
     assert_eq!(speed["default"], 0.02);
+}
+
+/// Writes `bytes` to a file of its own under the system temporary directory.
+fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("goalspace-scenario-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+#[test]
+fn a_file_that_sets_no_parameter_is_refused() {
+    for (name, text) in [("empty.toml", ""), ("blank.toml", "\n  \n"), ("comments.toml", "# a scenario\n\n# to do\n")] {
+        let path = temp_file(name, text.as_bytes());
+        let err = Scenario::from_path(&path, &[]).map(|_| ()).unwrap_err();
+        let ds = err.diagnostics();
+        assert_eq!(ds.len(), 1, "{err}");
+        assert_eq!(ds[0].kind, DiagnosticKind::NoParameters);
+        let shown = ds[0].to_string();
+        assert!(shown.starts_with(&path.display().to_string()), "{shown}");
+        assert!(shown.contains("sets no parameter") && shown.contains("write at least `name = "), "{shown}");
+        let err = Plan::from_path(&path, &PlanOptions::default()).map(|_| ()).unwrap_err();
+        assert_eq!(err.diagnostics()[0].kind, DiagnosticKind::NoParameters);
+    }
+    let path = temp_file("named.toml", b"name = \"defaults\"\n");
+    assert_eq!(Scenario::from_path(&path, &[]).map(|s| s.name).ok().as_deref(), Some("defaults"));
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_named_and_refused() {
+    let path = temp_file("latin1.toml", b"name = \"caf\xe9\"\n");
+    let err = Scenario::from_path(&path, &[]).map(|_| ()).unwrap_err();
+    let ds = err.diagnostics();
+    assert_eq!((ds.len(), ds[0].kind), (1, DiagnosticKind::Syntax), "{err}");
+    let shown = ds[0].to_string();
+    assert!(shown.starts_with(&format!("{}:1:12", path.display())), "{shown}");
+    assert!(shown.contains("must be UTF-8 TOML"), "{shown}");
+}
+
+#[test]
+fn a_repeated_grid_axis_is_refused() {
+    let options = PlanOptions {
+        grid: vec!["training.speed_cost=0.01,0.02".into(), "training.speed_cost=0.05".into()],
+        ..PlanOptions::default()
+    };
+    let err = Plan::from_str("", ORIGIN, &options).map(|_| ()).unwrap_err();
+    let ds = err.diagnostics();
+    assert_eq!(ds.len(), 1, "{err}");
+    assert_eq!(
+        ds[0].to_string(),
+        "--grid training.speed_cost=0.05: axis training.speed_cost given twice; hint: give each key one --grid KEY=V1,V2,... with all its values"
+    );
+    let options = PlanOptions { grid: vec!["=1,2".into()], ..PlanOptions::default() };
+    let err = Plan::from_str("", ORIGIN, &options).map(|_| ()).unwrap_err();
+    assert!(err.to_string().contains("the key is empty"), "{err}");
+}
+
+#[test]
+fn an_unknown_key_far_from_every_key_lists_the_sections_instead_of_a_guess() {
+    let d = check_one("zebra_count = 3\n", DiagnosticKind::UnknownKey, &["unknown key `zebra_count`"]);
+    let hint = d.hint.unwrap_or_default();
+    assert!(!hint.contains("did you mean"), "{hint}");
+    assert!(hint.contains("[training]") && hint.contains("[agents]") && hint.contains("population"), "{hint}");
+    let d = check_one("[training]\nfrobnicate = 1\n", DiagnosticKind::UnknownKey, &["training.frobnicate"]);
+    let hint = d.hint.unwrap_or_default();
+    assert!(hint.starts_with("the keys of [training] are ") && hint.contains("speed_cost"), "{hint}");
+    let ds = diagnostics("", &["zzzzzzzz.qqq=1"]);
+    assert!(ds[0].to_string().contains("the valid top-level sections are"), "{}", ds[0]);
+    // A close typo still gets its suggestion.
+    check_one("[training]\nspeedcost = 0.1\n", DiagnosticKind::UnknownKey, &["did you mean `training.speed_cost`?"]);
+}
+
+#[test]
+fn a_set_with_an_empty_key_says_so() {
+    let ds = diagnostics("", &["=5"]);
+    assert_eq!((ds.len(), ds[0].kind), (1, DiagnosticKind::InvalidSet));
+    assert!(ds[0].to_string().contains("--set =5: the key is empty"), "{}", ds[0]);
+}
+
+#[test]
+fn schema_markdown_documents_the_distribution_and_schedule_forms() {
+    let md = schema_markdown();
+    for form in [
+        "{ dist = \"fixed\", value = X }",
+        "{ dist = \"uniform\", low = A, high = B }",
+        "{ dist = \"normal\", mean = M, sd = S }",
+        "{ dist = \"beta\", alpha = A, beta = B }",
+        "{ schedule = \"constant\", beta = B }",
+        "{ schedule = \"linear\", start = A, end = B }",
+        "{ schedule = \"geometric\", start = A, end = B }",
+    ] {
+        assert!(md.contains(form), "the reference lacks {form}");
+    }
+    assert!(
+        md.contains("A sample outside the trait's range is clamped"),
+        "the clamping of normal samples is documented"
+    );
 }

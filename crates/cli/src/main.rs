@@ -1,7 +1,9 @@
 //! The `goalspace` command line: parses arguments, loads scenarios and sweep plans
 //! through goalspace-scenario, runs them through goalspace-training, and hands the
-//! results to goalspace-record. Exit codes: 0 success, 1 internal failure, 2 bad input.
+//! results to goalspace-record. Exit codes: 0 success, 1 internal failure, 2 bad input,
+//! 130 stopped by Ctrl-C.
 
+mod interrupt;
 mod memory;
 mod recording;
 mod run;
@@ -17,6 +19,7 @@ use goalspace_scenario::Scenario;
 /// Simulate AI scheming at population scale (Carlsmith 2023, "Scheming AIs", §5).
 ///
 /// Logging goes to stderr; set RUST_LOG (e.g. RUST_LOG=info) to see more than warnings.
+/// Exit codes: 0 success, 1 internal failure, 2 bad input, 130 stopped by Ctrl-C.
 #[derive(Parser, Debug)]
 #[command(name = "goalspace", version, about, long_about = None)]
 struct Cli {
@@ -122,6 +125,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<interrupt::Interrupted>().is_some() => {
+            eprintln!("{e}");
+            ExitCode::from(interrupt::EXIT_CODE)
+        }
         Err(e) if e.downcast_ref::<BadInput>().is_some() => {
             eprintln!("error: {e}");
             ExitCode::from(2)

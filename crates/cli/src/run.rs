@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-use goalspace_record::{RunRecord, summarize, write_outputs};
+use goalspace_record::{RunRecord, summarize, summary_document, write_outputs};
 use goalspace_scenario::PlanOptions;
 
+use crate::interrupt::{self, Interrupted};
 use crate::recording::{command_line, execute, load_plan, manifest, prepare_out, progress};
 use crate::{bad, memory};
 
@@ -29,7 +30,7 @@ pub(crate) struct RunArgs {
     /// Write runs.csv, runs.parquet, series.parquet, summary.json, manifest.json and timing.csv into this directory.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Print the summary as JSON on stdout.
+    /// Print the summary as JSON on stdout: the document summary.json holds, with one point.
     #[arg(long)]
     json: bool,
     /// No progress bar.
@@ -39,6 +40,7 @@ pub(crate) struct RunArgs {
 
 /// Runs `goalspace run`.
 pub(crate) fn run(args: RunArgs) -> anyhow::Result<()> {
+    interrupt::install();
     let threads = goalspace_core::init_thread_pool(args.threads);
     let options = PlanOptions {
         sets: args.sets.clone(),
@@ -51,32 +53,46 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<()> {
     memory::check(plan.max_population())?;
     let line = command_line("run", &args.scenario, &args.sets, &[], args.replicates, args.seed);
     let manifest = manifest(&plan, &args.scenario, line)?;
+    // Whether this invocation creates the output directory: if it is interrupted, it
+    // removes the directory again (when empty) rather than leave an empty one behind.
+    let created = args.out.as_ref().is_some_and(|dir| !dir.exists());
     if let Some(dir) = &args.out {
         prepare_out(dir)?;
     }
     let bar = progress(plan.len(), args.quiet, &plan.base.name);
     let mut records: Vec<RunRecord> = Vec::new();
     for i in 0..plan.len() {
+        if interrupt::requested() {
+            break;
+        }
         let planned = plan.run(i).ok_or_else(|| bad(format!("run {i} is outside the plan")))?;
         records.push(execute(&plan, &planned)?);
         bar.inc(1);
     }
     bar.finish_and_clear();
+    if interrupt::requested() {
+        let mut message =
+            format!("interrupted: {} of {} replicates ran; nothing was written", records.len(), plan.len());
+        if let Some(dir) = &args.out {
+            if created && std::fs::remove_dir(dir).is_ok() {
+                message.push_str(&format!(" (the new directory {} was removed)", dir.display()));
+            } else {
+                message.push_str(&format!(" to {}", dir.display()));
+            }
+        }
+        message.push_str("; rerun the command to run them again");
+        return Err(Interrupted(message).into());
+    }
+    tracing::debug!(threads, "replicates finished");
     if let Some(dir) = &args.out {
         write_outputs(dir, &manifest, || records.iter().cloned().map(Ok))?;
         tracing::info!(dir = %dir.display(), "results written");
     }
-    let stats = summarize(records.iter().map(|r| r.metrics.as_slice()));
-    let json = serde_json::json!({
-        "scenario": plan.base.name,
-        "seed": plan.root_seed,
-        "replicates": plan.replicates,
-        "threads": threads,
-        "metrics": stats.iter().map(|(k, s)| (k.clone(), s.to_json())).collect::<serde_json::Map<_, _>>(),
-    });
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        // The same document as summary.json, so one parser reads both.
+        println!("{}", serde_json::to_string_pretty(&summary_document(&manifest, &records))?);
     } else {
+        let stats = summarize(records.iter().map(|r| r.metrics.as_slice()));
         let s = &plan.base;
         println!(
             "{}: {} models, {} training updates, {} deployment ticks, {} replicate(s), root seed {}",

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use goalspace_record::{Manifest, RecordError, RunStore};
 use goalspace_scenario::{PlanOptions, Shard};
 
+use crate::interrupt::{self, Interrupted};
 use crate::recording::{command_line, execute, load_plan, manifest, prepare_out, progress};
 use crate::{bad, memory};
 
@@ -57,10 +58,15 @@ pub(crate) struct MergeArgs {
     /// Directory of the merged result.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Merge even when the directories do not hold every run of the plan (the combined
+    /// outputs then cover only the runs there are).
+    #[arg(long)]
+    allow_partial: bool,
 }
 
 /// Runs `goalspace sweep`.
 pub(crate) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
+    interrupt::install();
     goalspace_core::init_thread_pool(args.threads);
     let shard = match &args.shard {
         Some(s) => s.parse::<Shard>().map_err(bad)?,
@@ -79,13 +85,12 @@ pub(crate) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let mut manifest = manifest(&plan, &args.scenario, line)?;
     let dir = &args.out;
     if let Ok(Some(existing)) = Manifest::read(dir)
-        && existing.plan_hash != manifest.plan_hash
+        && existing.conflicts_with(&manifest)
     {
         return Err(bad(format!(
-            "{} holds a sweep of another plan ({}; this one is {}): choose another directory",
+            "{} holds a sweep of another plan: {}",
             dir.display(),
-            existing.command_line,
-            manifest.command_line
+            existing.conflict_message(&manifest)
         )));
     }
     if !args.resume && RunStore::exists_nonempty(dir) {
@@ -95,7 +100,7 @@ pub(crate) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         )));
     }
     prepare_out(dir)?;
-    let store = RunStore::open(dir, &manifest.plan_hash)?;
+    let store = RunStore::open(dir, &manifest.plan_hash)?.with_build_id(&manifest.build_id);
     let scan = store.scan(plan.len(), true)?;
     for d in &scan.discarded {
         tracing::warn!("discarded run file {d}");
@@ -117,19 +122,32 @@ pub(crate) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     );
     let label = if shard == Shard::ALL { plan.base.name.clone() } else { format!("{} shard {shard}", plan.base.name) };
     let bar = progress(limit as u64, args.quiet, &label);
+    let mine = (0..plan.len()).filter(|r| shard.contains(*r)).count() as u64;
+    let mut recorded = scan.finished.iter().filter(|r| shard.contains(**r)).count() as u64;
     for &i in &todo[..limit] {
+        if interrupt::requested() {
+            break;
+        }
         let planned = plan.run(i).ok_or_else(|| bad(format!("run {i} is outside the plan")))?;
         let record = execute(&plan, &planned)?;
         store.write(&record)?;
+        recorded += 1;
         bar.inc(1);
     }
     bar.finish_and_clear();
+    if interrupt::requested() {
+        let of = if shard == Shard::ALL { String::new() } else { format!(" of shard {shard}") };
+        return Err(Interrupted(format!(
+            "interrupted: {recorded} of {mine} runs{of} recorded in {}; rerun the same command with --resume to finish",
+            dir.display()
+        ))
+        .into());
+    }
     if limit < todo.len() {
         println!("stopped after {limit} run(s) (--max-runs); continue with --resume");
         return Ok(());
     }
     let written = store.rebuild(&manifest)?;
-    let mine = (0..plan.len()).filter(|r| shard.contains(*r)).count();
     println!(
         "{}: {} of {} planned runs recorded in {} ({} grid point(s) × {} replicate(s); shard {shard}: {mine} runs)",
         plan.base.name,
@@ -152,30 +170,14 @@ pub(crate) fn merge(args: MergeArgs) -> anyhow::Result<()> {
             return Err(bad(format!("{} is not a directory", d.display())));
         }
     }
-    let mut first: Option<(Manifest, &PathBuf)> = None;
-    for d in &args.dirs {
-        let m = Manifest::read(d)
-            .map_err(|e| bad(e.to_string()))?
-            .ok_or_else(|| bad(format!("{} is not a goalspace result directory (no manifest.json)", d.display())))?;
-        match &first {
-            Some((f, fd)) if f.plan_hash != m.plan_hash => {
-                return Err(bad(format!(
-                    "{} and {} hold different plans ({} vs {}): only shards of one sweep can be merged",
-                    fd.display(),
-                    d.display(),
-                    f.command_line,
-                    m.command_line
-                )));
+    let (manifest, written) =
+        goalspace_record::merge(&args.dirs, &args.out, args.allow_partial).map_err(|e| match e {
+            RecordError::Mismatch(m) => bad(m),
+            RecordError::Io { path, source } if path.starts_with(&args.out) => {
+                bad(format!("output directory {} cannot be created or written: {source}", args.out.display()))
             }
-            Some(_) => {}
-            None => first = Some((m, d)),
-        }
-    }
-    prepare_out(&args.out)?;
-    let (manifest, written) = goalspace_record::merge(&args.dirs, &args.out).map_err(|e| match e {
-        RecordError::Mismatch(m) => bad(m),
-        other => other.into(),
-    })?;
+            other => other.into(),
+        })?;
     println!(
         "merged {} director{} into {}: {} of {} planned runs",
         args.dirs.len(),

@@ -72,6 +72,8 @@ fn run_prints_a_json_summary() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
     assert_eq!(v["scenario"], "baseline");
     assert_eq!(v["replicates"], 3);
+    assert_eq!(v["points"].as_array().map(Vec::len), Some(1), "one point, as in summary.json");
+    let v = &v["points"][0];
     let s = &v["metrics"]["schemer_fraction"];
     assert_eq!(s["n"], 3);
     let (mean, lo, hi) = (s["mean"].as_f64().unwrap(), s["ci95"][0].as_f64().unwrap(), s["ci95"][1].as_f64().unwrap());
@@ -156,6 +158,8 @@ fn bad_input_exits_2_with_a_clear_message_and_writes_nothing() {
     assert!(e.contains("nan.toml:2:1") && e.contains("training.speed_cost"), "{e}");
     let e = bad("layout", "[goal_space]\ncontent_bits = 120\nhorizon_bits = 8\nambition_bits = 8\n");
     assert!(e.contains("128"), "{e}");
+    let e = bad("empty", "# nothing here yet\n\n");
+    assert!(e.contains("empty.toml: the file sets no parameter") && e.contains("write at least `name = "), "{e}");
     let o = goalspace(&["run", "scenarios/does-not-exist.toml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("does-not-exist.toml"), "{}", stderr(&o));
@@ -415,4 +419,214 @@ fn every_bundled_scenario_runs_in_a_short_mode() {
         let csv = std::fs::read_to_string(out.join("runs.csv")).unwrap();
         assert!(csv.lines().count() >= 2, "{name}: no run recorded");
     }
+}
+
+#[test]
+fn a_scenario_file_that_is_not_utf8_is_named() {
+    let dir = tmp("not-utf8");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("latin1.toml");
+    std::fs::write(&file, b"name = \"caf\xe9\"\n").unwrap();
+    let o = goalspace(&["validate", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("latin1.toml:1:12") && e.contains("must be UTF-8 TOML"), "{e}");
+}
+
+#[test]
+fn run_json_is_the_document_of_summary_json() {
+    let dir = tmp("json-summary");
+    let mut args = vec!["run", "scenarios/baseline.toml", "--replicates", "2", "--json", "--quiet"];
+    args.extend(SMALL);
+    args.extend(["--out", dir.to_str().unwrap()]);
+    let o = goalspace(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let printed: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(printed, file);
+}
+
+#[test]
+fn a_grid_axis_given_twice_is_refused() {
+    let e = refused(
+        "grid-twice",
+        &[
+            "sweep",
+            "scenarios/baseline.toml",
+            "--quiet",
+            "--grid",
+            "training.speed_cost=0.01,0.02",
+            "--grid",
+            "training.speed_cost=0.05",
+        ],
+        &[],
+    );
+    assert!(e.contains("axis training.speed_cost given twice"), "{e}");
+    let e = refused("set-empty-key", &["run", "scenarios/baseline.toml", "--set", "=5"], &[]);
+    assert!(e.contains("the key is empty"), "{e}");
+}
+
+#[test]
+fn resuming_with_a_changed_scenario_names_what_differs() {
+    let base = tmp("changed");
+    std::fs::create_dir_all(&base).unwrap();
+    let file = base.join("s.toml");
+    std::fs::write(&file, "name = \"s\"\npopulation = 200\n[training]\nticks = 20\n").unwrap();
+    let out = base.join("out");
+    let args = |extra: &[&'static str]| {
+        let mut a: Vec<String> = ["sweep", file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        a.extend(extra.iter().map(|s| (*s).to_owned()));
+        a
+    };
+    let run = |a: Vec<String>| goalspace(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = run(args(&[]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let build = manifest["build_id"].as_str().unwrap().to_owned();
+    assert!(build.starts_with(&format!("{}+", env!("CARGO_PKG_VERSION"))) && build.len() > 8, "{build}");
+    let run_file = std::fs::read_to_string(out.join("runs/run-000000000.json")).unwrap();
+    assert!(run_file.contains(&build), "run files record the build id");
+    // The same command line, another scenario: the message says what changed and what to do.
+    std::fs::write(&file, "name = \"s\"\npopulation = 200\n[training]\nticks = 30\n").unwrap();
+    let o = run(args(&["--resume"]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("holds a sweep of another plan") && e.contains("plan hash") && e.contains("scenario file hash"),
+        "{e}"
+    );
+    assert!(!e.contains("command `"), "the command lines are the same and are not shown as a difference: {e}");
+    assert!(e.contains("use the same build and scenario, or a new directory"), "{e}");
+    // The same plan written by another build.
+    std::fs::write(&file, "name = \"s\"\npopulation = 200\n[training]\nticks = 20\n").unwrap();
+    let text = std::fs::read_to_string(out.join("manifest.json")).unwrap().replace(&build, "0.0.1+feedfacefeedface");
+    std::fs::write(out.join("manifest.json"), text).unwrap();
+    let o = run(args(&["--resume"]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!("build id 0.0.1+feedfacefeedface there, {build} here")) && !e.contains("plan hash"),
+        "{e}"
+    );
+}
+
+#[test]
+fn merge_refuses_a_partial_cover_and_a_directory_given_twice() {
+    let base = tmp("merge-partial");
+    let shards: Vec<PathBuf> = (0..3).map(|i| base.join(format!("shard{i}"))).collect();
+    for (i, dir) in shards.iter().enumerate().take(2) {
+        sweep_ok(dir, &["--shard", &format!("{i}/3")]);
+    }
+    let out = base.join("merged");
+    let (a, b, o_) = (shards[0].to_str().unwrap(), shards[1].to_str().unwrap(), out.to_str().unwrap());
+    let o = goalspace(&["merge", a, b, "--out", o_]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("4 of the 6 planned runs") && stderr(&o).contains("--allow-partial"), "{}", stderr(&o));
+    assert!(!out.exists(), "a refused merge writes nothing");
+    let o = goalspace(&["merge", a, a, "--out", o_]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("given twice"), "{}", stderr(&o));
+    let o = goalspace(&["merge", a, b, "--out", o_, "--allow-partial"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("4 of 6 planned runs"), "{}", stdout(&o));
+}
+
+/// Starts `args` with info logging, waits until the first run has finished, sends SIGINT
+/// and returns the output of the interrupted process.
+fn interrupt_after_first_run(args: &[&str]) -> Output {
+    use std::io::{BufRead, Read};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_goalspace"))
+        .current_dir(root())
+        .args(args)
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(lines.read_line(&mut line).unwrap() > 0, "the process ended before a run finished: {seen}");
+        seen.push_str(&line);
+        if line.contains("run finished") {
+            break;
+        }
+    }
+    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    lines.read_to_string(&mut seen).unwrap();
+    let mut out = child.wait_with_output().unwrap();
+    out.stderr = seen.into_bytes();
+    out
+}
+
+#[test]
+fn ctrl_c_stops_a_sweep_between_runs_and_exits_130() {
+    let base = tmp("ctrl-c-sweep");
+    let out = base.join("out");
+    let o = interrupt_after_first_run(&[
+        "sweep",
+        "scenarios/baseline.toml",
+        "--out",
+        out.to_str().unwrap(),
+        "--replicates",
+        "100000",
+        "--set",
+        "population=200",
+        "--set",
+        "training.ticks=20",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let e = stderr(&o);
+    let files: Vec<String> = std::fs::read_dir(out.join("runs"))
+        .unwrap()
+        .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!files.is_empty() && files.len() < 100_000);
+    assert!(
+        files.iter().all(|f| f.starts_with("run-") && f.ends_with(".json")),
+        "no temporary file is left: {files:?}"
+    );
+    let message = format!(
+        "interrupted: {} of 100000 runs recorded in {}; rerun the same command with --resume to finish",
+        files.len(),
+        out.display()
+    );
+    assert!(e.contains(&message), "{e}");
+    for f in &files {
+        let text = std::fs::read_to_string(out.join("runs").join(f)).unwrap();
+        assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "{f} is whole");
+    }
+    assert!(!out.join("runs.csv").exists(), "the combined outputs are built when the sweep finishes");
+}
+
+#[test]
+fn ctrl_c_stops_a_run_writes_nothing_and_removes_the_new_directory() {
+    let base = tmp("ctrl-c-run");
+    let out = base.join("out");
+    let o = interrupt_after_first_run(&[
+        "run",
+        "scenarios/baseline.toml",
+        "--out",
+        out.to_str().unwrap(),
+        "--replicates",
+        "100000",
+        "--set",
+        "population=200",
+        "--set",
+        "training.ticks=20",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("interrupted: ") && e.contains("nothing was written"), "{e}");
+    assert!(e.contains("was removed"), "{e}");
+    assert!(!out.exists(), "the output directory this run created is removed");
 }

@@ -29,6 +29,12 @@ pub struct Manifest {
     pub plan_hash: String,
     /// Version of the goalspace build that wrote the results.
     pub crate_version: String,
+    /// Identity of the build that wrote the results: the crate version and a hash of the
+    /// parameter table (keys, kinds, ranges and defaults), `VERSION+HASH`. Two builds with
+    /// the same id read scenario files the same way. Empty in directories written before
+    /// it was recorded.
+    #[serde(default)]
+    pub build_id: String,
     /// How each run's seed derives from the root seed, in words and symbols.
     pub seed_formula: String,
     /// The command that reproduces the plan. Flags that only say where and how a machine
@@ -73,6 +79,58 @@ impl Manifest {
             .map_err(|source| RecordError::Json { path: dir.join(MANIFEST), source })?;
         text.push('\n');
         write_atomic(dir, MANIFEST, text.as_bytes())
+    }
+}
+
+impl Manifest {
+    /// True when results of `self` and `other` cannot be combined: different plans, or
+    /// different builds (when both recorded their build).
+    pub fn conflicts_with(&self, other: &Manifest) -> bool {
+        self.plan_hash != other.plan_hash
+            || (!self.build_id.is_empty() && !other.build_id.is_empty() && self.build_id != other.build_id)
+    }
+
+    /// What differs between the identities of `self` (found in a directory, "there") and
+    /// `other` ("here"), one phrase per difference: plan hash, scenario file hash, build id
+    /// and command line.
+    pub fn differences(&self, other: &Manifest) -> Vec<String> {
+        let short = |h: &str| h.chars().take(12).collect::<String>();
+        let mut out = Vec::new();
+        if self.plan_hash != other.plan_hash {
+            out.push(format!("plan hash {} there, {} here", short(&self.plan_hash), short(&other.plan_hash)));
+        }
+        if self.scenario_hash != other.scenario_hash {
+            out.push(format!(
+                "scenario file hash {} there ({}), {} here ({})",
+                short(&self.scenario_hash),
+                self.scenario_file,
+                short(&other.scenario_hash),
+                other.scenario_file
+            ));
+        }
+        if self.build_id != other.build_id {
+            let id = |b: &str| if b.is_empty() { "not recorded".to_owned() } else { b.to_owned() };
+            out.push(format!("build id {} there, {} here", id(&self.build_id), id(&other.build_id)));
+        }
+        if self.command_line != other.command_line {
+            out.push(format!("command `{}` there, `{}` here", self.command_line, other.command_line));
+        }
+        out
+    }
+
+    /// Why results of `self` (there) and `other` (here) cannot be combined, and what to
+    /// do: every difference of [`Manifest::differences`], then advice.
+    pub fn conflict_message(&self, other: &Manifest) -> String {
+        let diffs = self.differences(other);
+        let build_or_scenario = self.scenario_hash != other.scenario_hash
+            || self.build_id != other.build_id
+            || self.command_line == other.command_line;
+        let advice = if build_or_scenario {
+            "the goalspace binary or the scenario changed; use the same build and scenario, or a new directory"
+        } else {
+            "the command's options differ; repeat the command recorded there, or use a new directory"
+        };
+        format!("{}; {advice}", diffs.join("; "))
     }
 }
 

@@ -197,11 +197,7 @@ impl<'a> Writers<'a> {
             ArrowWriter::try_new(AtomicFile::new(dir, "series.parquet")?, series_schema.clone(), Some(properties()))?;
         // summary.json is written as points close, so no more than one point is in memory.
         let mut summary = std::io::BufWriter::new(AtomicFile::new(dir, "summary.json")?);
-        let head = serde_json::json!({
-            "scenario": manifest.scenario,
-            "seed": manifest.root_seed,
-            "replicates": manifest.replicates,
-        });
+        let head = summary_head(manifest);
         let head = serde_json::to_string_pretty(&head).map_err(|source| json_error(dir, source))?;
         let head = head.trim_end().strip_suffix('}').unwrap_or(&head).trim_end();
         write!(summary, "{head},\n  \"points\": [").map_err(|e| RecordError::io(dir.join("summary.json"), e))?;
@@ -251,13 +247,8 @@ impl<'a> Writers<'a> {
     /// Appends the summary of the current point to summary.json.
     fn close_point(&mut self) -> Result<(), RecordError> {
         let Some((point, params)) = self.point.take() else { return Ok(()) };
-        let stats = summarize(self.point_rows.iter().map(Vec::as_slice));
+        let value = point_json(point, &params, &self.point_rows);
         self.point_rows.clear();
-        let value = serde_json::json!({
-            "point": point,
-            "params": params.iter().map(|(k, v)| (k.clone(), v.to_json())).collect::<serde_json::Map<_, _>>(),
-            "metrics": stats.iter().map(|(k, s)| (k.clone(), s.to_json())).collect::<serde_json::Map<_, _>>(),
-        });
         let path = self.summary.get_ref().target().to_owned();
         let text =
             serde_json::to_string_pretty(&value).map_err(|source| RecordError::Json { path: path.clone(), source })?;
@@ -327,6 +318,45 @@ impl<'a> Writers<'a> {
         manifest.write(dir)?;
         Ok(self.written)
     }
+}
+
+/// The fields of `summary.json` before `points`.
+fn summary_head(manifest: &Manifest) -> serde_json::Value {
+    serde_json::json!({
+        "scenario": manifest.scenario,
+        "seed": manifest.root_seed,
+        "replicates": manifest.replicates,
+    })
+}
+
+/// One entry of `summary.json`'s `points`: the point, its swept parameters and every
+/// metric's statistics over `rows` (one row of metrics per replicate).
+fn point_json(point: u32, params: &[(String, Cell)], rows: &[Vec<(String, Option<f64>)>]) -> serde_json::Value {
+    let stats = summarize(rows.iter().map(Vec::as_slice));
+    serde_json::json!({
+        "point": point,
+        "params": params.iter().map(|(k, v)| (k.clone(), v.to_json())).collect::<serde_json::Map<_, _>>(),
+        "metrics": stats.iter().map(|(k, s)| (k.clone(), s.to_json())).collect::<serde_json::Map<_, _>>(),
+    })
+}
+
+/// The document `summary.json` holds for `records` (in run order), built in memory:
+/// `{ scenario, seed, replicates, points: [ { point, params, metrics } ] }`, where each
+/// metric is `{ mean, ci95: [lo, hi], n }`. `goalspace run --json` prints it, so it parses
+/// like the file.
+pub fn summary_document(manifest: &Manifest, records: &[RunRecord]) -> serde_json::Value {
+    let mut points = Vec::new();
+    let mut start = 0;
+    while start < records.len() {
+        let point = records[start].point;
+        let end = records[start..].iter().position(|r| r.point != point).map_or(records.len(), |n| start + n);
+        let rows: Vec<Vec<(String, Option<f64>)>> = records[start..end].iter().map(|r| r.metrics.clone()).collect();
+        points.push(point_json(point, &records[start].params, &rows));
+        start = end;
+    }
+    let mut doc = summary_head(manifest);
+    doc["points"] = serde_json::Value::Array(points);
+    doc
 }
 
 fn json_error(dir: &Path, source: serde_json::Error) -> RecordError {

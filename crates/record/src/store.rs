@@ -17,18 +17,22 @@ use crate::record::RunRecord;
 /// Name of the directory of run files inside a result directory.
 pub const RUNS_DIR: &str = "runs";
 
-/// What a run file holds: the plan it belongs to and the record.
+/// What a run file holds: the plan it belongs to, the build that ran it and the record.
 #[derive(Debug, Serialize, Deserialize)]
 struct RunFile {
     plan_hash: String,
+    /// The build id of the manifest (empty in files written before it was recorded).
+    #[serde(default)]
+    build_id: String,
     record: RunRecord,
 }
 
-/// The run files of one result directory, all of one plan.
+/// The run files of one result directory, all of one plan and one build.
 #[derive(Debug, Clone)]
 pub struct RunStore {
     dir: PathBuf,
     plan_hash: String,
+    build_id: String,
 }
 
 /// What [`RunStore::scan`] found.
@@ -50,7 +54,15 @@ impl RunStore {
     pub fn open(out: &Path, plan_hash: &str) -> Result<Self, RecordError> {
         let dir = out.join(RUNS_DIR);
         prepare_dir(&dir)?;
-        Ok(Self { dir, plan_hash: plan_hash.to_owned() })
+        Ok(Self { dir, plan_hash: plan_hash.to_owned(), build_id: String::new() })
+    }
+
+    /// This store with run files written, and checked, as of the build `build_id` (see
+    /// [`Manifest::build_id`]): a file of another build is discarded by a scan and
+    /// refused by a merge. Files without a build id are accepted.
+    pub fn with_build_id(mut self, build_id: &str) -> Self {
+        self.build_id = build_id.to_owned();
+        self
     }
 
     /// True when `out/runs` holds any file.
@@ -69,7 +81,8 @@ impl RunStore {
     /// [`RecordError::Io`] when it cannot be written.
     pub fn write(&self, record: &RunRecord) -> Result<(), RecordError> {
         let name = Self::file_name(record.run);
-        let file = RunFile { plan_hash: self.plan_hash.clone(), record: record.clone() };
+        let file =
+            RunFile { plan_hash: self.plan_hash.clone(), build_id: self.build_id.clone(), record: record.clone() };
         let bytes =
             serde_json::to_vec(&file).map_err(|source| RecordError::Json { path: self.dir.join(&name), source })?;
         write_atomic(&self.dir, &name, &bytes)
@@ -87,6 +100,14 @@ impl RunStore {
                 path.display(),
                 file.plan_hash,
                 self.plan_hash
+            )));
+        }
+        if !file.build_id.is_empty() && !self.build_id.is_empty() && file.build_id != self.build_id {
+            return Err(RecordError::Mismatch(format!(
+                "{} was written by build {}, not {}",
+                path.display(),
+                file.build_id,
+                self.build_id
             )));
         }
         if file.record.run != run {
@@ -165,49 +186,100 @@ impl RunStore {
     }
 }
 
+/// Run indices of the run files in result directory `dir` (none when it has no `runs`).
+fn run_indices(dir: &Path) -> Result<BTreeSet<u64>, RecordError> {
+    let runs = dir.join(RUNS_DIR);
+    if !runs.is_dir() {
+        return Ok(BTreeSet::new());
+    }
+    let store = RunStore { dir: runs, plan_hash: String::new(), build_id: String::new() };
+    Ok(store.list()?.into_iter().map(|(r, _)| r).collect())
+}
+
+/// Up to `n` of `runs` as a list, with how many more there are.
+fn some_runs(runs: &[u64], n: usize) -> String {
+    let shown: Vec<String> = runs.iter().take(n).map(u64::to_string).collect();
+    match runs.len().saturating_sub(n) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
 /// Merges the result directories `inputs` (shards of one plan) into `out`: copies every
 /// run file and rebuilds the combined outputs. The result is byte-identical to a
 /// one-machine sweep of the same plan, apart from `timing.csv` and the run files' timing.
+/// Unless `allow_partial`, the inputs (with what `out` already holds) must cover every
+/// run of the plan; nothing is written otherwise.
 ///
 /// # Errors
-/// [`RecordError::Mismatch`] when an input has no manifest, the inputs (or an existing
-/// `out`) belong to different plans, a run file is damaged, or one run has different
-/// results in two inputs; [`RecordError::Io`] when `out` cannot be written.
-pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<(Manifest, Written), RecordError> {
+/// [`RecordError::Mismatch`] when an input has no manifest, a directory is given twice,
+/// the inputs (or an existing `out`) belong to different plans or builds, the runs do not
+/// cover the plan (without `allow_partial`), a run file is damaged, or one run has
+/// different results in two inputs; [`RecordError::Io`] when `out` cannot be written.
+pub fn merge(inputs: &[PathBuf], out: &Path, allow_partial: bool) -> Result<(Manifest, Written), RecordError> {
+    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+    for dir in inputs {
+        let real = std::fs::canonicalize(dir).map_err(|e| RecordError::io(dir, e))?;
+        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
+            return Err(RecordError::Mismatch(format!(
+                "{} is given twice ({} is the same directory): give each shard directory once",
+                dir.display(),
+                first.display()
+            )));
+        }
+        seen.push((real, dir));
+    }
     let mut manifest: Option<Manifest> = None;
     for dir in inputs {
         let m = Manifest::read(dir)?.ok_or_else(|| {
             RecordError::Mismatch(format!("{} is not a goalspace result directory (no manifest.json)", dir.display()))
         })?;
         if let Some(first) = &manifest
-            && first.plan_hash != m.plan_hash
+            && first.conflicts_with(&m)
         {
             return Err(RecordError::Mismatch(format!(
-                "{} holds plan {} but {} holds plan {}: only shards of one plan can be merged",
+                "{} and {} hold different plans: {}",
                 inputs[0].display(),
-                first.plan_hash,
                 dir.display(),
-                m.plan_hash
+                first.conflict_message(&m)
             )));
         }
         manifest.get_or_insert(m);
     }
     let manifest = manifest.ok_or_else(|| RecordError::Mismatch("merge needs at least one directory".into()))?;
-    prepare_dir(out)?;
     if let Some(existing) = Manifest::read(out)?
-        && existing.plan_hash != manifest.plan_hash
+        && existing.conflicts_with(&manifest)
     {
         return Err(RecordError::Mismatch(format!(
-            "{} already holds plan {}, not {}",
+            "{} already holds another plan: {}",
             out.display(),
-            existing.plan_hash,
-            manifest.plan_hash
+            existing.conflict_message(&manifest)
         )));
     }
-    let target = RunStore::open(out, &manifest.plan_hash)?;
+    let mut covered = run_indices(out)?;
+    for dir in inputs {
+        covered.extend(run_indices(dir)?);
+    }
+    let missing: Vec<u64> = (0..manifest.runs_planned).filter(|r| !covered.contains(r)).collect();
+    if !missing.is_empty() && !allow_partial {
+        return Err(RecordError::Mismatch(format!(
+            "the directories hold {} of the {} planned runs; missing run{} {}: merge the directories of every \
+             shard, or pass --allow-partial to merge what there is",
+            manifest.runs_planned - missing.len() as u64,
+            manifest.runs_planned,
+            if missing.len() == 1 { "" } else { "s" },
+            some_runs(&missing, 8)
+        )));
+    }
+    prepare_dir(out)?;
+    let target = RunStore::open(out, &manifest.plan_hash)?.with_build_id(&manifest.build_id);
     let present: BTreeSet<u64> = target.list()?.into_iter().map(|(r, _)| r).collect();
     for dir in inputs {
-        let source = RunStore { dir: dir.join(RUNS_DIR), plan_hash: manifest.plan_hash.clone() };
+        let source = RunStore {
+            dir: dir.join(RUNS_DIR),
+            plan_hash: manifest.plan_hash.clone(),
+            build_id: manifest.build_id.clone(),
+        };
         if !source.dir.is_dir() {
             continue;
         }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use goalspace_record::{Cell, Manifest, RunRecord, RunStore, Series, merge, write_outputs};
+use goalspace_record::{Cell, Manifest, RunRecord, RunStore, Series, merge, summary_document, write_outputs};
 
 fn record(run: u64, value: f64) -> RunRecord {
     RunRecord {
@@ -42,7 +42,7 @@ fn merged_shards_equal_outputs_written_at_once() {
     std::fs::create_dir_all(&all).unwrap();
     let written = write_outputs(&all, &manifest(), || (0..4).map(|r| Ok(record(r, 0.1 * r as f64)))).unwrap();
     assert_eq!((written.runs, written.points, written.series_rows), (4, 2, 8));
-    let (m, _) = merge(&[a, b], &out).unwrap();
+    let (m, _) = merge(&[a, b], &out, false).unwrap();
     assert_eq!(m.runs_recorded, 4);
     for f in FILES {
         assert_eq!(std::fs::read(all.join(f)).unwrap(), std::fs::read(out.join(f)).unwrap(), "{f}");
@@ -63,7 +63,7 @@ fn a_run_with_different_results_in_two_shards_is_refused() {
     store(&a, &[0, 1]);
     let s = store(&b, &[1]);
     s.write(&record(0, 0.5)).unwrap();
-    let e = merge(&[a, b], &tmp.path().join("out")).unwrap_err();
+    let e = merge(&[a, b], &tmp.path().join("out"), true).unwrap_err();
     assert!(e.is_mismatch() && e.to_string().contains("run 0 has different results"), "{e}");
 }
 
@@ -74,8 +74,11 @@ fn shards_of_different_plans_are_refused() {
     store(&a, &[0]);
     store(&b, &[1]);
     Manifest { plan_hash: "other".into(), ..manifest() }.write(&b).unwrap();
-    let e = merge(&[a, b], &tmp.path().join("out")).unwrap_err();
-    assert!(e.to_string().contains("only shards of one plan"), "{e}");
+    let e = merge(&[a, b], &tmp.path().join("out"), false).unwrap_err();
+    assert!(
+        e.to_string().contains("different plans") && e.to_string().contains("plan hash plan there, other here"),
+        "{e}"
+    );
     assert!(!tmp.path().join("out").exists());
 }
 
@@ -108,4 +111,85 @@ fn a_directory_without_runs_gets_valid_empty_outputs() {
         serde_json::from_str(&std::fs::read_to_string(tmp.path().join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["points"], serde_json::json!([]));
     assert_eq!(std::fs::read_to_string(tmp.path().join("runs.csv")).unwrap(), "run,point,replicate,seed\n");
+}
+
+#[test]
+fn merge_refuses_shards_that_do_not_cover_the_plan_unless_partial_is_allowed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, out) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("out"));
+    store(&a, &[0, 2]);
+    store(&b, &[3]);
+    let e = merge(&[a.clone(), b.clone()], &out, false).unwrap_err();
+    assert!(e.is_mismatch(), "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains("3 of the 4 planned runs") && text.contains("missing run 1") && text.contains("--allow-partial"),
+        "{text}"
+    );
+    assert!(!out.exists(), "nothing is written when the merge is refused");
+    let (m, written) = merge(&[a, b], &out, true).unwrap();
+    assert_eq!((m.runs_recorded, written.runs), (3, 3));
+}
+
+#[test]
+fn merge_refuses_a_directory_given_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    store(&a, &[0, 1, 2, 3]);
+    let again = tmp.path().join("a/../a");
+    let e = merge(&[a, again], &tmp.path().join("out"), true).unwrap_err();
+    assert!(e.is_mismatch() && e.to_string().contains("given twice"), "{e}");
+    assert!(!tmp.path().join("out").exists());
+}
+
+#[test]
+fn manifests_name_what_differs_between_two_builds_or_scenarios() {
+    let here = Manifest {
+        scenario_file: "s.toml".into(),
+        scenario_hash: "aaaa".into(),
+        build_id: "0.1.0+1111".into(),
+        command_line: "goalspace sweep s.toml".into(),
+        ..manifest()
+    };
+    let there = Manifest { plan_hash: "other".into(), build_id: "0.1.0+2222".into(), ..here.clone() };
+    assert!(there.conflicts_with(&here));
+    let m = there.conflict_message(&here);
+    assert!(m.contains("plan hash other there, plan here"), "{m}");
+    assert!(m.contains("build id 0.1.0+2222 there, 0.1.0+1111 here"), "{m}");
+    assert!(!m.contains("command"), "identical command lines are not shown as a difference: {m}");
+    assert!(
+        m.contains("the goalspace binary or the scenario changed; use the same build and scenario, or a new directory"),
+        "{m}"
+    );
+    // Same plan, another build: still a conflict; a manifest without a build id is not.
+    let rebuilt = Manifest { build_id: "0.1.0+3333".into(), ..here.clone() };
+    assert!(rebuilt.conflicts_with(&here));
+    assert!(!Manifest { build_id: String::new(), ..here.clone() }.conflicts_with(&here));
+    let edited = Manifest { scenario_hash: "bbbb".into(), plan_hash: "other".into(), ..here.clone() };
+    assert!(edited.conflict_message(&here).contains("scenario file hash bbbb there (s.toml), aaaa here (s.toml)"));
+}
+
+#[test]
+fn run_files_of_another_build_are_discarded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = RunStore::open(tmp.path(), "plan").unwrap().with_build_id("0.1.0+old");
+    old.write(&record(0, 0.1)).unwrap();
+    let text = std::fs::read_to_string(tmp.path().join("runs").join(RunStore::file_name(0))).unwrap();
+    assert!(text.contains("\"build_id\":\"0.1.0+old\""), "{text}");
+    let new = RunStore::open(tmp.path(), "plan").unwrap().with_build_id("0.1.0+new");
+    let scan = new.scan(4, false).unwrap();
+    assert!(scan.finished.is_empty());
+    assert!(scan.discarded[0].contains("written by build 0.1.0+old, not 0.1.0+new"), "{:?}", scan.discarded);
+    assert_eq!(old.scan(4, false).unwrap().finished.len(), 1);
+}
+
+#[test]
+fn the_summary_document_equals_summary_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let records: Vec<RunRecord> = (0..4).map(|r| record(r, 0.1 * r as f64)).collect();
+    write_outputs(tmp.path(), &manifest(), || records.iter().cloned().map(Ok)).unwrap();
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary_document(&manifest(), &records), file);
+    assert_eq!(file["points"].as_array().map(Vec::len), Some(2));
 }

@@ -7,7 +7,7 @@ use goalspace_core::{
     AgentIndex, AgentRng, Clock, Disposition, Goal, Phase, Profile, SimRng, Simulation, SituationalAwareness,
     TrainingTick,
 };
-use goalspace_training::{Awakener, Selector, TrainingRun, build_training};
+use goalspace_training::{Awakener, AwarenessDue, Selector, TrainingRun, build_training};
 
 /// The run every benchmark uses: default parameters (MODEL.md §5 defaults), seed 42,
 /// 1000 updates with SA at 30% ± 10%, no series recording.
@@ -82,6 +82,8 @@ pub struct SoaPopulation {
     pub profiles: Vec<Profile>,
     /// Generators per agent.
     pub rngs: Vec<SimRng>,
+    /// Ticks at which some agent becomes aware (the onset loop runs only then, as in the ECS).
+    pub due: AwarenessDue,
 }
 
 impl SoaPopulation {
@@ -92,6 +94,7 @@ impl SoaPopulation {
             q.iter(&sim.world).map(|(i, sa, g, d, p, r)| (i.0, *sa, g.0, d.training_gaming, *p, r.0.clone())).collect();
         rows.sort_unstable_by_key(|r| r.0);
         Self {
+            due: AwarenessDue::of(rows.iter().map(|r| &r.1)),
             awareness: rows.iter().map(|r| r.1).collect(),
             goals: rows.iter().map(|r| r.2).collect(),
             gaming: rows.iter().map(|r| r.3).collect(),
@@ -106,7 +109,7 @@ impl SoaPopulation {
     pub fn tick(&mut self, run: &TrainingRun, t: u32) -> u64 {
         let rules = run.rules();
         let awakener = Awakener::new(rules, run.selection.search, t);
-        for i in 0..self.goals.len() {
+        for i in (0..self.goals.len()).filter(|_| self.due.0.contains(&t)) {
             awakener.step(
                 &mut self.awareness[i],
                 &mut self.goals[i],
@@ -118,9 +121,8 @@ impl SoaPopulation {
         let selector = Selector::new(rules, &run.selection, t, run.ticks);
         let mut accepted = 0;
         for i in 0..self.goals.len() {
-            let aware = self.awareness[i].is_aware();
             accepted += u64::from(selector.step(
-                aware,
+                &self.awareness[i],
                 &self.profiles[i],
                 &mut self.goals[i],
                 &mut self.gaming[i],

@@ -95,7 +95,8 @@ pub struct Disposition {
     pub training_gaming: bool,
 }
 
-/// Where the model is in its life (MODEL.md §4).
+/// Where the model is in its life (MODEL.md §4). Spawned models carry no `Status` while in
+/// training; deployment adds it.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Status {
     /// Still being trained.

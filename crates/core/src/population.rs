@@ -5,7 +5,7 @@ use bevy_ecs::resource::Resource;
 use bevy_ecs::world::World;
 use serde::{Deserialize, Serialize};
 
-use crate::components::{AgentIndex, Disposition, Goal, Profile, SituationalAwareness, Status};
+use crate::components::{AgentIndex, Disposition, Goal, Profile, SituationalAwareness};
 use crate::goal::GoalSpace;
 use crate::mix::{Dist, DistError};
 use crate::params::AwarenessModel;
@@ -137,8 +137,9 @@ pub fn sample_goal(space: &GoalSpace, rng: &mut SimRng) -> u128 {
 
 /// Spawns `n` agents with goals from the prior, traits from `mix` and SA due ticks from
 /// `awareness` for a training of `training_ticks` updates. Components that only deployment
-/// reads ([`crate::CoordinationStrategy`], [`crate::Power`]) are added by the plugins that
-/// need them, keeping the per-agent footprint of training small. Agent `i` draws only from
+/// reads ([`crate::Status`], [`crate::CoordinationStrategy`], [`crate::Power`]) are added by
+/// the plugins that need them, keeping the per-agent footprint of training small: a model
+/// without a `Status` is in training. Agent `i` draws only from
 /// its own generator, seeded from (`seed`, `i`), in a fixed order: goal, profile, SA.
 pub fn spawn_population(
     world: &mut World,
@@ -160,7 +161,6 @@ pub fn spawn_population(
             profile,
             SituationalAwareness { onset: None, due },
             Disposition::default(),
-            Status::InTraining,
             rng,
         )
     });

@@ -171,18 +171,22 @@ pub fn start_deployment(world: &mut World) {
     world.insert_resource(plan);
     let space = world.resource::<GoalSpace>().clone();
     let start = protocol.start();
-    let mut q = world.query::<(Entity, &mut Status, &SituationalAwareness, &Goal, &Disposition)>();
+    // A model with no Status is still in training (spawning leaves it out to keep training
+    // worlds small); deployment gives every such model Status::Deployed.
+    let mut q = world.query::<(Entity, Option<&Status>, &SituationalAwareness, &Goal, &Disposition)>();
     let mut batch = Vec::new();
     let (mut deployed, mut schemers) = (0u64, 0u64);
-    for (e, mut status, sa, goal, d) in q.iter_mut(world) {
-        if *status != Status::InTraining {
+    for (e, status, sa, goal, d) in q.iter(world) {
+        if status.is_some_and(|s| *s != Status::InTraining) {
             continue;
         }
-        *status = Status::Deployed;
         let schemer = classify(&space, space.features(goal.0), sa.is_aware(), d.training_gaming) == ModelClass::Schemer;
         deployed += 1;
         schemers += u64::from(schemer);
-        batch.push((e, DeploymentState { tasks: start, successes: 0, schemer_at_start: schemer, screened: false }));
+        batch.push((
+            e,
+            (Status::Deployed, DeploymentState { tasks: start, successes: 0, schemer_at_start: schemer, screened: false }),
+        ));
     }
     world.insert_batch(batch);
     let tally = world.resource::<DeploymentTally>();
@@ -341,7 +345,8 @@ pub fn do_tasks(
         // With coordination on, a colluding monitor lies only for members of its coalition
         // (MODEL.md §6.4); for anyone else it is an honest monitor.
         let colludes = membership.is_none_or(|m| m.has_partner);
-        let policy = schemer.then_some(if colludes { plan.policy } else { AttackPolicy { lie_rate: 0.0, ..plan.policy } });
+        let policy =
+            schemer.then_some(if colludes { plan.policy } else { AttackPolicy { lie_rate: 0.0, ..plan.policy } });
         let rng = &mut rng.bypass_change_detection().0;
         let state = state.bypass_change_detection();
         if !state.screened {

@@ -12,7 +12,7 @@ use goalspace_core::{
 
 pub use run::{TrainingError, TrainingReport, TrainingRun, build_training, final_goals, report_of, run_training};
 pub use systems::{
-    Awakener, Selector, TrainingTally, become_situationally_aware, count_classes, oversee_training,
+    Awakener, AwarenessDue, Selector, TrainingTally, become_situationally_aware, count_classes, oversee_training,
     reconsider_training_gaming, record_training, select_goals,
 };
 
@@ -85,13 +85,14 @@ impl Plugin for TrainingPlugin {
         sim.add_systems(
             TrainingTick,
             (
-                become_situationally_aware.in_set(TrainingSystems::Awareness),
+                become_situationally_aware.run_if(systems::awareness_due).in_set(TrainingSystems::Awareness),
                 reconsider_training_gaming.run_if(systems::rules_changed).in_set(TrainingSystems::Decision),
                 select_goals.in_set(TrainingSystems::Selection),
                 oversee_training.in_set(TrainingSystems::Oversight),
                 record_training.in_set(TrainingSystems::Record),
             ),
         );
+        sim.add_systems(goalspace_core::Setup, systems::schedule_awareness);
         sim.add_systems(TrainingEnd, summarize_training);
     }
 }

@@ -73,6 +73,29 @@ impl<'a> Awakener<'a> {
     }
 }
 
+/// The ticks at which some model becomes aware (MODEL.md §5.1), collected once after the
+/// population is spawned, so that the onset system runs only on those ticks.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct AwarenessDue(pub std::collections::BTreeSet<u32>);
+
+impl AwarenessDue {
+    /// The due ticks of `awareness` (never-aware models excluded).
+    pub fn of<'a>(awareness: impl Iterator<Item = &'a SituationalAwareness>) -> Self {
+        Self(awareness.filter(|a| a.onset.is_none() && a.due != u32::MAX).map(|a| a.due).collect())
+    }
+}
+
+/// Setup: records [`AwarenessDue`] for the spawned population.
+pub fn schedule_awareness(mut commands: Commands, agents: Query<&SituationalAwareness>) {
+    commands.insert_resource(AwarenessDue::of(agents.iter()));
+}
+
+/// Run condition of [`become_situationally_aware`]: some model is due this tick (always true
+/// when no schedule was recorded).
+pub fn awareness_due(clock: Res<Clock>, due: Option<Res<AwarenessDue>>) -> bool {
+    due.is_none_or(|d| d.0.contains(&clock.tick))
+}
+
 /// Situational awareness onset (MODEL.md §5.1): a model whose due tick has come becomes
 /// aware; under `nearest_max_reward` its goal jumps (§5.3); it then makes its first
 /// decision (§5.4) and its class at onset is tallied. See [`Awakener::step`].
@@ -184,11 +207,13 @@ impl<'a> Selector<'a> {
     /// One update of one model: propose by redrawing bits from their field priors, let a
     /// training-gaming model guard its content, and accept with probability
     /// min(1, exp(β·(R(g') − R(g)))). Returns true when the goal changed; `goal` and
-    /// `training_gaming` are updated in place.
+    /// `training_gaming` are updated in place. Most updates propose nothing, so the model's
+    /// other state is read only once there is a proposal (the memory traffic of an update
+    /// without one is its generator alone).
     #[inline]
     pub fn step(
         &self,
-        aware: bool,
+        awareness: &SituationalAwareness,
         profile: &Profile,
         goal: &mut u128,
         training_gaming: &mut bool,
@@ -221,6 +246,7 @@ impl<'a> Selector<'a> {
             }
         }
         let space = self.rules.space;
+        let aware = awareness.is_aware();
         let r_now = self.rules.reward.reward(space, space.features(g), aware, gaming, traits.capability);
         let (r_new, gaming_new) = self.rules.reward_with_decision(space.features(proposal), aware, &traits);
         let delta = r_new - r_now;
@@ -250,7 +276,7 @@ pub fn select_goals(
     agents.par_iter_mut().for_each(|(sa, mut goal, mut disposition, profile, mut rng)| {
         let goal = &mut goal.bypass_change_detection().0;
         let gaming = &mut disposition.bypass_change_detection().training_gaming;
-        if selector.step(sa.is_aware(), profile, goal, gaming, &mut rng.bypass_change_detection().0) {
+        if selector.step(sa, profile, goal, gaming, &mut rng.bypass_change_detection().0) {
             tally.accepted.fetch_add(1, Ordering::Relaxed);
         }
     });

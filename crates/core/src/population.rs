@@ -155,14 +155,7 @@ pub fn spawn_population(
         let goal = sample_goal(space, &mut rng.0);
         let profile = mix.sample(&mut rng.0);
         let due = awareness.draw_due(&mut rng.0, f64::from(profile.capability), training_ticks);
-        (
-            AgentIndex(i),
-            Goal(goal),
-            profile,
-            SituationalAwareness { onset: None, due },
-            Disposition::default(),
-            rng,
-        )
+        (AgentIndex(i), Goal(goal), profile, SituationalAwareness { onset: None, due }, Disposition::default(), rng)
     });
     world.spawn_batch(batch);
     world.insert_resource(crate::rng::RunSeed(seed));

@@ -185,7 +185,10 @@ pub fn start_deployment(world: &mut World) {
         schemers += u64::from(schemer);
         batch.push((
             e,
-            (Status::Deployed, DeploymentState { tasks: start, successes: 0, schemer_at_start: schemer, screened: false }),
+            (
+                Status::Deployed,
+                DeploymentState { tasks: start, successes: 0, schemer_at_start: schemer, screened: false },
+            ),
         ));
     }
     world.insert_batch(batch);

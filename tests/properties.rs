@@ -85,6 +85,39 @@ proptest! {
     }
 }
 
+fn protocol(kind: u8, x: f64, dprime: f64, honeypots: u32) -> goalspace_deployment::Oversight {
+    use goalspace_deployment::Oversight;
+    match kind % 4 {
+        0 => Oversight::UpfrontAuditing { fraction: x },
+        1 => {
+            Oversight::TrustedMonitoring { audit_budget: x, monitor_dprime: dprime, defer_threshold: Some(x.max(0.1)) }
+        }
+        2 => Oversight::DeferToTrusted { threshold: x, monitor_dprime: dprime },
+        _ => Oversight::UntrustedMonitoring { audit_budget: x, monitor_dprime: dprime, honeypots, colluding: true },
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Exact safety (MODEL.md §6.3) at the attacker's best response is in [0, 1] and does not
+    /// increase with the probability c that an attack works, for every protocol.
+    #[test]
+    fn safety_is_a_probability_and_falls_with_attack_success(
+        kind in 0u8..4, x in 0.0f64..0.5, dprime in 0.0f64..4.0, honeypots in 0u32..5,
+        tasks in 1u32..400, c1 in 0.0f64..1.0, dc in 0.0f64..0.5, stateless in any::<bool>(),
+    ) {
+        let protocol = protocol(kind, x, dprime, honeypots);
+        let safety = |c: f64| {
+            goalspace_deployment::Game { protocol, tasks, attack_success: c, stateless }.best_response(None).safety
+        };
+        let (low, high) = (safety(c1), safety((c1 + dc).min(1.0)));
+        prop_assert!((0.0..=1.0).contains(&low) && (0.0..=1.0).contains(&high), "{} {}", low, high);
+        // The best response is found numerically (bracketed grid and golden section): allow 1e-6.
+        prop_assert!(high <= low + 1e-6, "safety rose from {} to {} as c rose", low, high);
+    }
+}
+
 /// The class order the series columns use is [`ModelClass::ALL`].
 #[test]
 fn share_columns_follow_class_order() {

@@ -1,7 +1,9 @@
 #![doc = include_str!("../README.md")]
 
 use arbitrary::{Arbitrary, Unstructured};
+use goalspace_coordination::{CoordinationModel, GraphKind};
 use goalspace_core::{Dist, GoalSpace, SearchMode, SelectionStrength};
+use goalspace_deployment::{DeploymentParams, Oversight};
 use goalspace_scenario::Scenario;
 use goalspace_training::{TrainingRun, run_training};
 
@@ -111,8 +113,59 @@ pub fn arbitrary_run(u: &mut Unstructured<'_>) -> arbitrary::Result<TrainingRun>
     Ok(run)
 }
 
-/// Builds an arbitrary valid run from `data`, trains it, and checks the invariants of
-/// every result: class counts sum to the population, every share in [0, 1], no NaN or
+/// Valid deployment and coordination parameters drawn from arbitrary bytes: 0 to 12
+/// deployment ticks, any protocol, any strategy mix, a graph that fits `population`.
+pub fn arbitrary_deployment(
+    u: &mut Unstructured<'_>,
+    population: u32,
+) -> arbitrary::Result<(DeploymentParams, CoordinationModel)> {
+    let mut p = DeploymentParams { ticks: u.int_in_range(0u32..=12)?, ..DeploymentParams::default() };
+    p.model.escape_rate = unit(u)?;
+    p.model.trap_rate = unit(u)?;
+    p.model.trap_dprime = in_range(u, 0.0, 20.0)?;
+    p.model.monitoring = in_range(u, 0.0, 10.0)?;
+    p.model.caught_on_failure = unit(u)?;
+    p.model.alert_step = in_range(u, 0.0, 5.0)?;
+    p.model.risk_aversion = in_range(u, 0.0, 5.0)?;
+    p.model.tasks_per_tick = u.int_in_range(0u32..=5)?;
+    p.model.attack_success = unit(u)?;
+    p.attacker.stateless = bool::arbitrary(u)?;
+    p.online_training = bool::arbitrary(u)?;
+    let x = unit(u)?;
+    let dprime = in_range(u, 0.0, 6.0)?;
+    p.oversight = match u.int_in_range(0u8..=3)? {
+        0 => Oversight::UpfrontAuditing { fraction: x },
+        1 => Oversight::TrustedMonitoring { audit_budget: x, monitor_dprime: dprime, defer_threshold: None },
+        2 => Oversight::DeferToTrusted { threshold: x, monitor_dprime: dprime },
+        _ => Oversight::UntrustedMonitoring {
+            audit_budget: x,
+            monitor_dprime: dprime,
+            honeypots: u.int_in_range(0u32..=5)?,
+            colluding: bool::arbitrary(u)?,
+        },
+    };
+    let mut mix = [unit(u)?, unit(u)?, unit(u)?, unit(u)?];
+    let total: f64 = mix.iter().sum();
+    if total > 0.0 {
+        mix.iter_mut().for_each(|m| *m /= total);
+    } else {
+        mix = [1.0, 0.0, 0.0, 0.0];
+    }
+    let graph = if population > 2 { GraphKind::ErdosRenyi { p: unit(u)? } } else { GraphKind::Complete };
+    let coordination = CoordinationModel {
+        graph,
+        strategy_mix: mix,
+        kin_radius: u.int_in_range(0u32..=8)?,
+        power_growth: in_range(u, 0.0, 10.0)?,
+        takeover_threshold: in_range(u, 0.01, 100.0)?,
+        belief_feedback: bool::arbitrary(u)?,
+    };
+    Ok((p, coordination))
+}
+
+/// Builds an arbitrary valid run from `data`, trains it (and deploys it with coordination
+/// when the bytes ask for deployment ticks), and checks the invariants of every result:
+/// class counts sum to the population, every share and probability in [0, 1], no NaN or
 /// infinity in any scalar or series value.
 pub fn small_world(data: &[u8]) {
     let mut u = Unstructured::new(data);
@@ -121,13 +174,26 @@ pub fn small_world(data: &[u8]) {
     let report = run_training(&run).expect("a valid run trains");
     assert_eq!(report.final_counts.iter().sum::<u64>(), u64::from(run.population));
     assert!(report.onset_counts.iter().sum::<u64>() <= u64::from(run.population));
-    for (name, v) in report.metrics.scalars() {
+    let mut metrics = report.metrics;
+    if let Ok((params, coordination)) = arbitrary_deployment(&mut u, run.population)
+        && params.ticks > 0
+    {
+        assert!(params.validate().is_ok(), "{:?}", params.validate());
+        let full = goalspace_coordination::run_full(&run, &params, &coordination).expect("a valid run deploys");
+        for name in ["safety", "schemer_safety", "usefulness", "takeover"] {
+            let v = full.get(name);
+            assert!((0.0..=1.0).contains(&v), "{name} = {v}");
+        }
+        assert!(full.get("escapes") + full.get("caught") <= f64::from(run.population) * 2.0);
+        metrics = full.metrics;
+    }
+    for (name, v) in metrics.scalars() {
         assert!(v.is_finite(), "{name} = {v}");
         if name.starts_with("share_") || *name == "schemer_fraction" || *name == "ledger_share_schemer" {
             assert!((0.0..=1.0).contains(v), "{name} = {v}");
         }
     }
-    for (name, series) in report.metrics.series() {
+    for (name, series) in metrics.series() {
         for v in series.values() {
             assert!(v.is_finite(), "{name} series = {v}");
         }

@@ -415,11 +415,108 @@ pub fn capability_figure() -> Figure {
     }
 }
 
+/// Exact safety and usefulness of trusted monitoring against deferral (MODEL.md §6.3; the
+/// game of Griffin et al. 2024): 5000 tasks, monitor d' = 2, 2% of tasks audited, an attack
+/// works with probability 0.53, the attacker at its best constant rate.
+pub fn oversight_figure() -> Figure {
+    let mut safety = Vec::new();
+    let mut usefulness = Vec::new();
+    for i in 0..=25 {
+        let defer = f64::from(i) * 0.02;
+        let defer_threshold = (defer > 0.0).then_some(defer);
+        let protocol = goalspace_deployment::Oversight::TrustedMonitoring {
+            audit_budget: 0.02,
+            monitor_dprime: 2.0,
+            defer_threshold,
+        };
+        let game = goalspace_deployment::Game { protocol, tasks: 5000, attack_success: 0.53, stateless: true };
+        safety.push((defer, game.best_response(None).safety));
+        let monitor = goalspace_deployment::MonitorGame::trusted(5000, 0.02, 2.0, defer_threshold, 0.53);
+        usefulness.push((defer, monitor.usefulness()));
+    }
+    Figure {
+        name: "oversight",
+        title: "Trusted monitoring: deferring more buys safety with usefulness".into(),
+        x_label: "oversight.defer_threshold (share of tasks deferred)",
+        y_label: "probability",
+        x_range: (0.0, 0.5),
+        y_range: (0.0, 1.05),
+        series: vec![
+            Series::new("safety (exact, best-responding attacker)", safety, Style::Line),
+            Series::new("usefulness", usefulness, Style::Dashed),
+        ],
+        marker: None,
+        legend: Legend::LowerRight,
+    }
+}
+
+/// Takeover probability against the share of AnyAi models (MODEL.md §6.4): 40 runs per point
+/// of a small world where most models scheme (300 models, 60 updates, 60 deployment ticks,
+/// Erdős–Rényi graph of mean degree 6, takeover at total power 850).
+pub fn coordination_figure() -> Figure {
+    let mut points = Vec::new();
+    for i in 0..=5 {
+        let any = f64::from(i) * 0.2;
+        let runs = 40;
+        let mut takeovers = 0.0;
+        for seed in 0..runs {
+            let mut run = mixed_world(10.0, 0.02, 300, 60);
+            run.seed = seed;
+            run.goal_space = GoalSpace::new(8, 2, 2).expect("valid layout");
+            run.selection.flips_per_tick = 0.2;
+            run.mix.believed_remaining = goalspace_core::Dist::fixed(100.0);
+            let mut params = goalspace_deployment::DeploymentParams { ticks: 60, ..Default::default() };
+            params.model.escape_rate = 0.02;
+            params.model.alert_step = 0.0;
+            let coordination = goalspace_coordination::CoordinationModel {
+                graph: goalspace_coordination::GraphKind::ErdosRenyi { p: 6.0 / 299.0 },
+                strategy_mix: [1.0 - any, 0.0, any, 0.0],
+                takeover_threshold: 850.0,
+                ..Default::default()
+            };
+            let r = goalspace_coordination::run_full(&run, &params, &coordination)
+                .unwrap_or_else(|e| panic!("figure run is invalid: {e}"));
+            takeovers += r.get("takeover");
+        }
+        points.push((any, takeovers / f64::from(runs as u32)));
+    }
+    Figure {
+        name: "coordination",
+        title: "Coordination turns scattered escapes into takeover".into(),
+        x_label: "share of AnyAi models (coordination.mix_any_ai)",
+        y_label: "takeover probability",
+        x_range: (0.0, 1.0),
+        y_range: (0.0, 1.05),
+        series: vec![Series::new("takeover probability, 40 runs per point", points, Style::Points)],
+        marker: None,
+        legend: Legend::UpperLeft,
+    }
+}
+
+/// Cost per agent-tick of one training update against population, as measured on the
+/// reference machine (2 cores) by `scripts/bench.sh`; the numbers are those of the table on
+/// the Performance page and must be updated with it.
+pub fn scaling_figure() -> Figure {
+    let one = vec![(4.0, 7.5), (5.0, 12.0), (6.0, 16.5), (7.0, 15.9)];
+    let two = vec![(4.0, 8.8), (5.0, 4.9), (6.0, 8.2), (7.0, 8.5)];
+    Figure {
+        name: "scaling",
+        title: "Training update: cost per agent-tick against population (measured)".into(),
+        x_label: "log10(models)",
+        y_label: "ns per agent-tick",
+        x_range: (3.8, 7.2),
+        y_range: (0.0, 20.0),
+        series: vec![Series::new("1 thread", one, Style::Line), Series::new("2 threads", two, Style::Dashed)],
+        marker: None,
+        legend: Legend::LowerRight,
+    }
+}
+
 /// A function that computes one figure.
 pub type MakeFigure = fn() -> Figure;
 
 /// Every figure of the guide, by name, as a constructor.
-pub const FIGURES: [(&str, MakeFigure); 13] = [
+pub const FIGURES: [(&str, MakeFigure); 16] = [
     ("counting-bits", counting_bits_figure),
     ("flip-point", flip_point_figure),
     ("counting-100", counting_100_figure),
@@ -433,6 +530,9 @@ pub const FIGURES: [(&str, MakeFigure); 13] = [
     ("adversarial", adversarial_figure),
     ("traps", traps_figure),
     ("capability", capability_figure),
+    ("oversight", oversight_figure),
+    ("coordination", coordination_figure),
+    ("scaling", scaling_figure),
 ];
 
 #[cfg(test)]

@@ -24,17 +24,7 @@ fn digest(run: &TrainingRun) -> u64 {
     sim.run_training(run.ticks);
     let mut h = std::hash::DefaultHasher::new();
     final_goals(&mut sim).hash(&mut h);
-    for (name, v) in sim.metrics().scalars() {
-        name.hash(&mut h);
-        v.to_bits().hash(&mut h);
-    }
-    for (name, series) in sim.metrics().series() {
-        name.hash(&mut h);
-        for (t, v) in series {
-            t.hash(&mut h);
-            v.to_bits().hash(&mut h);
-        }
-    }
+    goalspace_tests::hash_metrics(sim.metrics(), &mut h);
     h.finish()
 }
 

@@ -154,3 +154,20 @@ pub fn init_child_threads() -> usize {
     assert_eq!(goalspace_core::init_thread_pool(threads), threads);
     threads
 }
+
+/// Feeds every scalar and every series value of `metrics` (name, tick and the float's bit
+/// pattern) into `hasher`, so any difference in any result changes the digest.
+pub fn hash_metrics(metrics: &goalspace_core::Metrics, hasher: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    for (name, v) in metrics.scalars() {
+        name.hash(hasher);
+        v.to_bits().hash(hasher);
+    }
+    for (name, series) in metrics.series() {
+        name.hash(hasher);
+        for (t, v) in series {
+            t.hash(hasher);
+            v.to_bits().hash(hasher);
+        }
+    }
+}

@@ -115,14 +115,11 @@ fn repeated_runs_agree_and_recompute_on_change() {
 
 /// Every scalar of a full run with AnyAi coordination, as one digest of the bit patterns.
 fn digest() -> u64 {
-    use std::hash::{Hash, Hasher};
+    use std::hash::Hasher;
     let (run, params, coordination) = world(7, 1.0, ANY_AI);
     let r = run_full(&run, &params, &coordination).unwrap();
     let mut h = std::hash::DefaultHasher::new();
-    for (name, v) in r.metrics.scalars() {
-        name.hash(&mut h);
-        v.to_bits().hash(&mut h);
-    }
+    goalspace_tests::hash_metrics(&r.metrics, &mut h);
     h.finish()
 }
 

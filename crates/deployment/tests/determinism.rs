@@ -3,7 +3,6 @@
 //! test binary as a child with `GOALSPACE_TEST_THREADS` set and compares the digests.
 
 use std::hash::{Hash, Hasher};
-use std::process::Command;
 
 use goalspace_core::{AgentIndex, Status};
 use goalspace_deployment::{AttackerModel, DeploymentParams, Oversight, build_deployment};
@@ -37,17 +36,7 @@ fn digest(seed: u64) -> u64 {
     let mut statuses: Vec<(u32, u8)> = q.iter(&sim.world).map(|(i, s)| (i.0, *s as u8)).collect();
     statuses.sort_unstable();
     statuses.hash(&mut h);
-    for (name, v) in sim.metrics().scalars() {
-        name.hash(&mut h);
-        v.to_bits().hash(&mut h);
-    }
-    for (name, series) in sim.metrics().series() {
-        name.hash(&mut h);
-        for (t, v) in series {
-            t.hash(&mut h);
-            v.to_bits().hash(&mut h);
-        }
-    }
+    goalspace_tests::hash_metrics(sim.metrics(), &mut h);
     h.finish()
 }
 
@@ -55,32 +44,14 @@ fn digest(seed: u64) -> u64 {
 #[test]
 #[ignore = "run by one_and_two_threads_agree as a child process"]
 fn child_digest() {
-    let threads: usize = std::env::var("GOALSPACE_TEST_THREADS").expect("set by the parent").parse().unwrap();
-    assert_eq!(goalspace_core::init_thread_pool(threads), threads);
+    goalspace_tests::init_child_threads();
     println!("DIGEST {}", digest(3));
-}
-
-fn child(threads: usize) -> String {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "determinism::child_digest", "--ignored", "--nocapture", "--test-threads", "1"])
-        .env("GOALSPACE_TEST_THREADS", threads.to_string())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "child failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    stdout
-        .lines()
-        .find_map(|l| l.split("DIGEST ").nth(1))
-        .and_then(|rest| rest.split_whitespace().next())
-        .expect("digest line")
-        .to_owned()
 }
 
 /// One and two worker threads give identical bytes.
 #[test]
 fn one_and_two_threads_agree() {
-    let one = child(1);
-    let two = child(2);
+    let (one, two) = goalspace_tests::digests_for_1_and_2_threads("determinism::child_digest");
     assert_eq!(one, two, "1 thread and 2 threads gave different results");
 }
 

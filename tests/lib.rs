@@ -47,6 +47,37 @@ pub fn mixed_world(beta: f64, speed_cost: f64, population: u32, ticks: u32) -> T
     run
 }
 
+/// A small world where most models end training as schemers ([`mixed_world`] on the
+/// c = 8, h = 2, a = 2 layout, β = 10, 0.2 flips per update, 60 updates, believed remaining
+/// training 100), deployed for 60 ticks with escape opportunities at 0.02 per tick and the
+/// alert level off, on an Erdős–Rényi graph of mean degree 6, takeover at total power 850.
+/// One escaped model gains at most 60 power alone; at capability 1 about 20 escape and an
+/// AnyAi coalition holding them reaches 550 to 1270, so the threshold is crossed in about
+/// half of the runs (MODEL.md §6.4). `strategy_mix` is `[solo, kin, any_ai, reciprocal]`.
+pub fn takeover_world(
+    seed: u64,
+    capability: f64,
+    strategy_mix: [f64; 4],
+) -> (TrainingRun, goalspace_deployment::DeploymentParams, goalspace_coordination::CoordinationModel) {
+    let mut run = mixed_world(10.0, 0.02, 300, 60);
+    run.seed = seed;
+    run.goal_space = GoalSpace::new(8, 2, 2).expect("valid layout");
+    run.selection.flips_per_tick = 0.2;
+    run.mix.capability = Dist::fixed(capability);
+    run.mix.believed_remaining = Dist::fixed(100.0);
+    let mut params = goalspace_deployment::DeploymentParams { ticks: 60, ..Default::default() };
+    params.model.escape_rate = 0.02;
+    params.model.alert_step = 0.0;
+    let coordination = goalspace_coordination::CoordinationModel {
+        graph: goalspace_coordination::GraphKind::ErdosRenyi { p: 6.0 / 299.0 },
+        strategy_mix,
+        power_growth: 1.0,
+        takeover_threshold: 850.0,
+        ..Default::default()
+    };
+    (run, params, coordination)
+}
+
 /// A path-dependent world on the c = 16, h = 4, a = 4 layout of MODEL.md §9a: SA at
 /// half of training, few flips per update (post-SA training far shorter than the mixing
 /// time L·ln L / flips), and a population whose decision to scheme is marginal (the

@@ -451,8 +451,7 @@ pub fn oversight_figure() -> Figure {
 }
 
 /// Takeover probability against the share of AnyAi models (MODEL.md §6.4): 40 runs per point
-/// of a small world where most models scheme (300 models, 60 updates, 60 deployment ticks,
-/// Erdős–Rényi graph of mean degree 6, takeover at total power 850).
+/// of `goalspace_tests::takeover_world`, the world of the coordination tests.
 pub fn coordination_figure() -> Figure {
     let mut points = Vec::new();
     for i in 0..=5 {
@@ -460,20 +459,7 @@ pub fn coordination_figure() -> Figure {
         let runs = 40;
         let mut takeovers = 0.0;
         for seed in 0..runs {
-            let mut run = mixed_world(10.0, 0.02, 300, 60);
-            run.seed = seed;
-            run.goal_space = GoalSpace::new(8, 2, 2).expect("valid layout");
-            run.selection.flips_per_tick = 0.2;
-            run.mix.believed_remaining = goalspace_core::Dist::fixed(100.0);
-            let mut params = goalspace_deployment::DeploymentParams { ticks: 60, ..Default::default() };
-            params.model.escape_rate = 0.02;
-            params.model.alert_step = 0.0;
-            let coordination = goalspace_coordination::CoordinationModel {
-                graph: goalspace_coordination::GraphKind::ErdosRenyi { p: 6.0 / 299.0 },
-                strategy_mix: [1.0 - any, 0.0, any, 0.0],
-                takeover_threshold: 850.0,
-                ..Default::default()
-            };
+            let (run, params, coordination) = goalspace_tests::takeover_world(seed, 1.0, [1.0 - any, 0.0, any, 0.0]);
             let r = goalspace_coordination::run_full(&run, &params, &coordination)
                 .unwrap_or_else(|e| panic!("figure run is invalid: {e}"));
             takeovers += r.get("takeover");

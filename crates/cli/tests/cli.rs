@@ -566,23 +566,20 @@ fn interrupt_after_first_run(args: &[&str]) -> Output {
     out
 }
 
+/// `SUBCOMMAND scenarios/baseline.toml --out OUT` with 100,000 small replicates: long enough
+/// to be interrupted after its first run.
+fn long_command<'a>(subcommand: &'a str, out: &'a Path) -> Vec<&'a str> {
+    let mut args =
+        vec![subcommand, "scenarios/baseline.toml", "--out", out.to_str().unwrap(), "--replicates", "100000"];
+    args.extend(["--set", "population=200", "--set", "training.ticks=20", "--quiet"]);
+    args
+}
+
 #[test]
 fn ctrl_c_stops_a_sweep_between_runs_and_exits_130() {
     let base = tmp("ctrl-c-sweep");
     let out = base.join("out");
-    let o = interrupt_after_first_run(&[
-        "sweep",
-        "scenarios/baseline.toml",
-        "--out",
-        out.to_str().unwrap(),
-        "--replicates",
-        "100000",
-        "--set",
-        "population=200",
-        "--set",
-        "training.ticks=20",
-        "--quiet",
-    ]);
+    let o = interrupt_after_first_run(&long_command("sweep", &out));
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     let e = stderr(&o);
     let files: Vec<String> = std::fs::read_dir(out.join("runs"))
@@ -611,19 +608,7 @@ fn ctrl_c_stops_a_sweep_between_runs_and_exits_130() {
 fn ctrl_c_stops_a_run_writes_nothing_and_removes_the_new_directory() {
     let base = tmp("ctrl-c-run");
     let out = base.join("out");
-    let o = interrupt_after_first_run(&[
-        "run",
-        "scenarios/baseline.toml",
-        "--out",
-        out.to_str().unwrap(),
-        "--replicates",
-        "100000",
-        "--set",
-        "population=200",
-        "--set",
-        "training.ticks=20",
-        "--quiet",
-    ]);
+    let o = interrupt_after_first_run(&long_command("run", &out));
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(e.contains("interrupted: ") && e.contains("nothing was written"), "{e}");

@@ -2,60 +2,9 @@
 //! takeover probability over Solo at equal schemer counts), the capability part of
 //! prediction 6, and determinism across thread counts.
 
-use goalspace_coordination::{CoordinationModel, GraphKind, run_full};
-use goalspace_core::{AgentMix, AwarenessModel, DeploymentBeliefs, Dist, GoalSpace, SelectionModel, SelectionStrength};
-use goalspace_deployment::DeploymentParams;
-use goalspace_training::TrainingRun;
+use goalspace_coordination::run_full;
 
-/// z for a two-sided 99% normal interval.
-const Z99: f64 = 2.5758293035489004;
-
-/// A small world where most models end training as schemers (AI empowerment valued, a
-/// believed takeover probability of 1), deployed for 60 ticks with frequent escape
-/// opportunities, on an Erdős–Rényi graph of mean degree 6. One escaped model gains at most
-/// 60 power alone; at capability 1 about 20 escape and the AnyAi coalition holding them
-/// reaches 550 to 1270, so the threshold 850 is crossed in about half of the runs.
-fn world(seed: u64, capability: f64, strategy_mix: [f64; 4]) -> (TrainingRun, DeploymentParams, CoordinationModel) {
-    let run = TrainingRun {
-        population: 300,
-        ticks: 60,
-        seed,
-        record_interval: 60,
-        goal_space: GoalSpace::new(8, 2, 2).unwrap(),
-        selection: SelectionModel {
-            strength: SelectionStrength::Constant { beta: 10.0 },
-            flips_per_tick: 0.2,
-            ..SelectionModel::default()
-        },
-        awareness: AwarenessModel {
-            probability: 1.0,
-            onset_fraction: 0.0,
-            onset_jitter: 0.0,
-            capability_exponent: 0.0,
-        },
-        beliefs: DeploymentBeliefs { takeover_probability: 1.0, ..DeploymentBeliefs::default() },
-        mix: AgentMix {
-            capability: Dist::fixed(capability),
-            coherence: Dist::fixed(1.0),
-            survival: Dist::fixed(0.0),
-            ai_empowerment: Dist::fixed(1.0),
-            present: Dist::fixed(0.0),
-            believed_remaining: Dist::fixed(100.0),
-        },
-        ..TrainingRun::default()
-    };
-    let mut params = DeploymentParams { ticks: 60, ..DeploymentParams::default() };
-    params.model.escape_rate = 0.02;
-    params.model.alert_step = 0.0;
-    let coordination = CoordinationModel {
-        graph: GraphKind::ErdosRenyi { p: 6.0 / 299.0 },
-        strategy_mix,
-        power_growth: 1.0,
-        takeover_threshold: 850.0,
-        ..CoordinationModel::default()
-    };
-    (run, params, coordination)
-}
+use goalspace_tests::{Z99, takeover_world as world};
 
 const SOLO: [f64; 4] = [1.0, 0.0, 0.0, 0.0];
 const ANY_AI: [f64; 4] = [0.0, 0.0, 1.0, 0.0];

@@ -1,11 +1,11 @@
 //! Shared helpers: reference worlds and the interval arithmetic of the statistical checks.
 
-use goalspace_core::{AgentMix, AwarenessModel, DeploymentBeliefs, Dist, GoalSpace, SelectionModel, SelectionStrength};
+use goalspace_core::Dist;
 use goalspace_deployment::{AttackerModel, DeploymentModel, DeploymentParams, DeploymentReport, Oversight};
 use goalspace_training::TrainingRun;
 
 /// z for a two-sided 99% normal interval.
-pub(crate) const Z99: f64 = 2.5758293035489004;
+pub(crate) use goalspace_tests::Z99;
 
 /// z for a two-sided 99.9% normal interval.
 pub(crate) const Z999: f64 = 3.2905267314919255;
@@ -15,35 +15,9 @@ pub(crate) const Z999: f64 = 3.2905267314919255;
 /// of 1, so every schemer-like goal schemes; weak selection (β = 5, speed cost 0.02) leaves
 /// about half the population schemers. 200 updates at one flip each mix the L = 8 bits.
 pub(crate) fn schemer_world(population: u32, capability: f64) -> TrainingRun {
-    let mut run = TrainingRun {
-        population,
-        ticks: 200,
-        seed: 17,
-        record_interval: 200,
-        goal_space: GoalSpace::new(4, 2, 2).expect("valid layout"),
-        selection: SelectionModel {
-            strength: SelectionStrength::Constant { beta: 5.0 },
-            flips_per_tick: 1.0,
-            ..SelectionModel::default()
-        },
-        awareness: AwarenessModel {
-            probability: 1.0,
-            onset_fraction: 0.0,
-            onset_jitter: 0.0,
-            capability_exponent: 0.0,
-        },
-        beliefs: DeploymentBeliefs { takeover_probability: 1.0, ..DeploymentBeliefs::default() },
-        mix: AgentMix {
-            capability: Dist::fixed(capability),
-            coherence: Dist::fixed(1.0),
-            survival: Dist::fixed(0.0),
-            ai_empowerment: Dist::fixed(1.0),
-            present: Dist::fixed(0.0),
-            believed_remaining: Dist::fixed(1000.0),
-        },
-        ..TrainingRun::default()
-    };
-    run.reward.speed_cost = 0.02;
+    let mut run = goalspace_tests::mixed_world(5.0, 0.02, population, 200);
+    run.seed = 17;
+    run.mix.capability = Dist::fixed(capability);
     run
 }
 

@@ -17,7 +17,7 @@ pub use model::{
     DecisionModel, DeploymentBeliefs, Drift, ModelClass, RewardModel, Rules, SchemingValue, Traits, Values, classify,
 };
 pub use param::RulesParam;
-pub use params::{AwarenessModel, SearchMode, SelectionModel, SelectionStrength};
+pub use params::{AwarenessModel, RangeError, SearchMode, SelectionModel, SelectionStrength, check_range};
 pub use population::{AgentMix, sample_goal, spawn_population};
 pub use rng::{AgentRng, RunSeed, SimRng, derive_seed};
 pub use sim::{

@@ -134,3 +134,27 @@ impl AwarenessModel {
         if due >= f64::from(u32::MAX - 1) { u32::MAX - 1 } else { due as u32 }
     }
 }
+
+/// A parameter outside its closed range (or not finite), as found by [`check_range`].
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{parameter} = {value} is outside {range}")]
+pub struct RangeError {
+    /// Dotted parameter path, as in a scenario file.
+    pub parameter: String,
+    /// The offending value, as written.
+    pub value: String,
+    /// The allowed range, `[lo, hi]`.
+    pub range: String,
+}
+
+/// Checks that `value` is finite and in `[lo, hi]`.
+///
+/// # Errors
+/// A [`RangeError`] naming `parameter`, the value and the range.
+pub fn check_range(parameter: &str, value: f64, lo: f64, hi: f64) -> Result<(), RangeError> {
+    if value.is_finite() && value >= lo && value <= hi {
+        Ok(())
+    } else {
+        Err(RangeError { parameter: parameter.to_owned(), value: value.to_string(), range: format!("[{lo}, {hi}]") })
+    }
+}

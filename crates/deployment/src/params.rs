@@ -29,14 +29,12 @@ pub enum DeploymentError {
 }
 
 fn check(parameter: &str, value: f64, lo: f64, hi: f64) -> Result<(), DeploymentError> {
-    if value.is_finite() && value >= lo && value <= hi {
-        Ok(())
-    } else {
-        Err(DeploymentError::OutOfRange {
-            parameter: parameter.to_owned(),
-            value: value.to_string(),
-            range: format!("[{lo}, {hi}]"),
-        })
+    goalspace_core::check_range(parameter, value, lo, hi).map_err(Into::into)
+}
+
+impl From<goalspace_core::RangeError> for DeploymentError {
+    fn from(e: goalspace_core::RangeError) -> Self {
+        DeploymentError::OutOfRange { parameter: e.parameter, value: e.value, range: e.range }
     }
 }
 

@@ -79,14 +79,12 @@ impl Default for TrainingRun {
 }
 
 fn check(parameter: &str, value: f64, lo: f64, hi: f64) -> Result<(), TrainingError> {
-    if value.is_finite() && value >= lo && value <= hi {
-        Ok(())
-    } else {
-        Err(TrainingError::OutOfRange {
-            parameter: parameter.to_owned(),
-            value: value.to_string(),
-            range: format!("[{lo}, {hi}]"),
-        })
+    goalspace_core::check_range(parameter, value, lo, hi).map_err(Into::into)
+}
+
+impl From<goalspace_core::RangeError> for TrainingError {
+    fn from(e: goalspace_core::RangeError) -> Self {
+        TrainingError::OutOfRange { parameter: e.parameter, value: e.value, range: e.range }
     }
 }
 

@@ -19,6 +19,7 @@ pub fn bench_run(population: u32) -> TrainingRun {
 pub fn warmed_training_world(population: u32, warmup: u32) -> Simulation {
     let run = bench_run(population);
     let mut sim = build_training(&run).expect("valid default run");
+    sim.setup();
     {
         let mut clock = sim.world.resource_mut::<Clock>();
         clock.phase = Phase::Training;

@@ -16,6 +16,7 @@ fn main() {
     let before = peak_rss_bytes().unwrap_or(0);
     let start = now();
     let mut sim = goalspace_training::build_training(&bench_run(population)).expect("valid run");
+    sim.setup();
     let spawn = start.elapsed().as_secs_f64();
     let after_spawn = peak_rss_bytes().unwrap_or(0);
     let start = now();

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use goalspace_core::ModelClass;
-use goalspace_scenario::Scenario;
+use goalspace_scenario::{Registry, Scenario};
 
 /// Simulate AI scheming at population scale (Carlsmith 2023, "Scheming AIs", §5).
 ///
@@ -86,8 +86,16 @@ fn bad(message: impl Into<String>) -> anyhow::Error {
     BadInput(message.into()).into()
 }
 
-fn load(path: &Path, sets: &[String]) -> anyhow::Result<Scenario> {
-    Scenario::from_path(path, sets).map_err(|e| bad(e.to_string()))
+/// The plugins this `goalspace` knows. Registering a plugin crate here (and adding it to
+/// Cargo.toml) is all it takes: scenario files, `--set`, sweeps, `schema`, the manifest's
+/// build id and the outputs then know its section and metrics (ARCHITECTURE.md "API
+/// Boundary").
+fn registry() -> Registry {
+    Registry::builtin().with(goalspace_probes::Probes)
+}
+
+fn load(path: &Path, sets: &[String], registry: &Registry) -> anyhow::Result<Scenario> {
+    registry.load(path, sets).map_err(|e| bad(e.to_string()))
 }
 
 /// Logs to stderr through `tracing`: warnings by default, `RUST_LOG` when set.
@@ -107,17 +115,18 @@ fn init_logging() {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
+    let registry = registry();
     let result = match cli.command {
-        Command::Run(args) => run::run(args),
-        Command::Sweep(args) => sweep::sweep(args),
+        Command::Run(args) => run::run(args, &registry),
+        Command::Sweep(args) => sweep::sweep(args, &registry),
         Command::Merge(args) => sweep::merge(args),
-        Command::Ledger(args) => ledger(args),
-        Command::Validate { scenarios } => validate(&scenarios),
+        Command::Ledger(args) => ledger(args, &registry),
+        Command::Validate { scenarios } => validate(&scenarios, &registry),
         Command::Schema { format } => {
             match format {
-                SchemaFormat::Markdown => print!("{}", goalspace_scenario::schema_markdown()),
+                SchemaFormat::Markdown => print!("{}", registry.schema_markdown()),
                 SchemaFormat::Json => {
-                    println!("{}", serde_json::to_string_pretty(&goalspace_scenario::schema_json()).unwrap_or_default())
+                    println!("{}", serde_json::to_string_pretty(&registry.schema_json()).unwrap_or_default())
                 }
             }
             Ok(())
@@ -140,10 +149,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn validate(paths: &[PathBuf]) -> anyhow::Result<()> {
+fn validate(paths: &[PathBuf], registry: &Registry) -> anyhow::Result<()> {
     let mut failed = Vec::new();
     for p in paths {
-        match Scenario::from_path(p, &[]) {
+        match registry.load(p, &[]) {
             Ok(s) => println!("{}: ok ({} models, {} updates)", p.display(), s.run.population, s.run.ticks),
             Err(e) => {
                 eprintln!("{e}");
@@ -154,8 +163,8 @@ fn validate(paths: &[PathBuf]) -> anyhow::Result<()> {
     if failed.is_empty() { Ok(()) } else { Err(bad(format!("invalid: {}", failed.join(", ")))) }
 }
 
-fn ledger(args: LedgerArgs) -> anyhow::Result<()> {
-    let scenario = load(&args.scenario, &args.sets)?;
+fn ledger(args: LedgerArgs, registry: &Registry) -> anyhow::Result<()> {
+    let scenario = load(&args.scenario, &args.sets, registry)?;
     let l = scenario.run.ledger();
     let shares = |s: &[f64; 4]| {
         ModelClass::ALL

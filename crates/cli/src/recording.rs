@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use goalspace_record::{Cell, Manifest, RunRecord, Series};
-use goalspace_scenario::{Plan, PlanOptions, PlanRun, SEED_FORMULA};
+use goalspace_scenario::{Plan, PlanOptions, PlanRun, Registry, SEED_FORMULA};
 
 use crate::bad;
 
@@ -54,15 +54,21 @@ pub(crate) fn execute(plan: &Plan, run: &PlanRun) -> anyhow::Result<RunRecord> {
 }
 
 /// The identity of this build: the crate version and the first 16 hex digits of the
-/// SHA-256 of the parameter schema (every key, kind, range and default), `VERSION+HASH`.
-pub(crate) fn build_id() -> String {
-    let schema = serde_json::to_vec(&goalspace_scenario::schema_json()).unwrap_or_default();
+/// SHA-256 of the parameter schema (every key, kind, range and default, and the registered
+/// plugins), `VERSION+HASH`.
+pub(crate) fn build_id(registry: &Registry) -> String {
+    let schema = serde_json::to_vec(&registry.schema_json()).unwrap_or_default();
     let hash = goalspace_record::sha256_hex(&schema);
     format!("{}+{}", env!("CARGO_PKG_VERSION"), &hash[..16])
 }
 
 /// The manifest of `plan`, read from the scenario file at `path`.
-pub(crate) fn manifest(plan: &Plan, path: &Path, command_line: String) -> anyhow::Result<Manifest> {
+pub(crate) fn manifest(
+    plan: &Plan,
+    path: &Path,
+    command_line: String,
+    registry: &Registry,
+) -> anyhow::Result<Manifest> {
     let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot read scenario file {}: {e}", path.display())))?;
     let canonical = serde_json::to_vec(&plan.canonical_json())?;
     Ok(Manifest {
@@ -72,7 +78,7 @@ pub(crate) fn manifest(plan: &Plan, path: &Path, command_line: String) -> anyhow
         scenario_hash: goalspace_record::sha256_hex(&bytes),
         plan_hash: goalspace_record::sha256_hex(&canonical),
         crate_version: env!("CARGO_PKG_VERSION").to_owned(),
-        build_id: build_id(),
+        build_id: build_id(registry),
         seed_formula: SEED_FORMULA.to_owned(),
         command_line,
         root_seed: plan.root_seed,

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use goalspace_record::{RunRecord, summarize, summary_document, write_outputs};
-use goalspace_scenario::PlanOptions;
+use goalspace_scenario::{PlanOptions, Registry};
 
 use crate::interrupt::{self, Interrupted};
 use crate::recording::{command_line, execute, load_plan, manifest, prepare_out, progress};
@@ -39,7 +39,7 @@ pub(crate) struct RunArgs {
 }
 
 /// Runs `goalspace run`.
-pub(crate) fn run(args: RunArgs) -> anyhow::Result<()> {
+pub(crate) fn run(args: RunArgs, registry: &Registry) -> anyhow::Result<()> {
     interrupt::install();
     let threads = goalspace_core::init_thread_pool(args.threads);
     let options = PlanOptions {
@@ -47,12 +47,13 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<()> {
         replicates: args.replicates,
         seed: args.seed,
         file_grid: false,
+        registry: registry.clone(),
         ..PlanOptions::default()
     };
     let plan = load_plan(&args.scenario, &options)?;
     memory::check(plan.max_population())?;
     let line = command_line("run", &args.scenario, &args.sets, &[], args.replicates, args.seed);
-    let manifest = manifest(&plan, &args.scenario, line)?;
+    let manifest = manifest(&plan, &args.scenario, line, registry)?;
     // Whether this invocation creates the output directory: if it is interrupted, it
     // removes the directory again (when empty) rather than leave an empty one behind.
     let created = args.out.as_ref().is_some_and(|dir| !dir.exists());

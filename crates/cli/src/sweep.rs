@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use goalspace_record::{Manifest, RecordError, RunStore};
-use goalspace_scenario::{PlanOptions, Shard};
+use goalspace_scenario::{PlanOptions, Registry, Shard};
 
 use crate::interrupt::{self, Interrupted};
 use crate::recording::{command_line, execute, load_plan, manifest, prepare_out, progress};
@@ -65,7 +65,7 @@ pub(crate) struct MergeArgs {
 }
 
 /// Runs `goalspace sweep`.
-pub(crate) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
+pub(crate) fn sweep(args: SweepArgs, registry: &Registry) -> anyhow::Result<()> {
     interrupt::install();
     goalspace_core::init_thread_pool(args.threads);
     let shard = match &args.shard {
@@ -78,11 +78,12 @@ pub(crate) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         replicates: args.replicates,
         seed: args.seed,
         file_grid: true,
+        registry: registry.clone(),
     };
     let plan = load_plan(&args.scenario, &options)?;
     memory::check(plan.max_population())?;
     let line = command_line("sweep", &args.scenario, &args.sets, &args.grid, args.replicates, args.seed);
-    let mut manifest = manifest(&plan, &args.scenario, line)?;
+    let mut manifest = manifest(&plan, &args.scenario, line, registry)?;
     let dir = &args.out;
     if let Ok(Some(existing)) = Manifest::read(dir)
         && existing.conflicts_with(&manifest)

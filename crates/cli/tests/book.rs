@@ -14,12 +14,20 @@ fn book_page(rel: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
+/// What `goalspace schema --format FORMAT` prints (the binary's registry: the built-in
+/// parameters and every registered plugin's).
+fn schema(format: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_goalspace")).args(["schema", "--format", format]).output().unwrap();
+    assert!(out.status.success(), "goalspace schema failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// The committed parameter reference is exactly what `goalspace schema --format markdown`
 /// prints now.
 #[test]
 fn parameter_reference_is_current() {
     let committed = book_page("reference/parameters.md");
-    let current = goalspace_scenario::schema_markdown();
+    let current = schema("markdown");
     assert!(
         committed == current,
         "book/src/reference/parameters.md is stale; regenerate it with\n  \
@@ -32,13 +40,23 @@ fn parameter_reference_is_current() {
 #[test]
 fn parameter_reference_lists_every_key_exactly_once() {
     let page = book_page("reference/parameters.md");
+    let json: serde_json::Value = serde_json::from_str(&schema("json")).unwrap();
+    let keys: Vec<&str> = json["parameters"].as_array().unwrap().iter().map(|p| p["key"].as_str().unwrap()).collect();
+    let metrics: Vec<&str> = json["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["metrics"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()))
+        .collect();
+    // The built-in table and the probes plugin's section, at least.
+    assert!(keys.len() > goalspace_scenario::params().len() && keys.contains(&"probes.auroc"));
     let rows: Vec<&str> = page.lines().filter(|l| l.starts_with("| `")).collect();
-    for p in goalspace_scenario::params() {
-        let row = format!("| `{}` |", p.key);
+    for key in keys.iter().chain(&metrics) {
+        let row = format!("| `{key}` |");
         let n = rows.iter().filter(|l| l.starts_with(&row)).count();
-        assert_eq!(n, 1, "parameter {} has {n} rows in the reference", p.key);
+        assert_eq!(n, 1, "{key} has {n} rows in the reference");
     }
-    assert_eq!(rows.len(), goalspace_scenario::params().len(), "the reference has rows that are not parameters");
+    assert_eq!(rows.len(), keys.len() + metrics.len(), "the reference has rows that are not parameters or metrics");
 }
 
 /// The shell commands of the ```sh blocks of a page, one per command (lines joined at a

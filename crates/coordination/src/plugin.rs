@@ -9,7 +9,9 @@ use std::sync::atomic::Ordering;
 use bevy_ecs::prelude::*;
 use goalspace_core::prelude::*;
 use goalspace_core::rng::stream;
-use goalspace_core::{CoalitionMembership, DeploymentBeliefs, DeploymentEnd, DeploymentTick, RunSeed, SimRng};
+use goalspace_core::{
+    CoalitionMembership, DeploymentBeliefs, DeploymentEnd, DeploymentTick, RunSeed, SimRng, Summaries,
+};
 use goalspace_deployment::{DeploymentSystems, DeploymentTally};
 use serde::{Deserialize, Serialize};
 
@@ -202,7 +204,10 @@ impl Plugin for CoordinationPlugin {
                 check_takeover.in_set(CoordinationSystems::Takeover),
             ),
         );
-        sim.add_systems(DeploymentEnd, summarize_coordination.after(goalspace_deployment::summarize_deployment));
+        sim.add_systems(
+            DeploymentEnd,
+            summarize_coordination.after(goalspace_deployment::summarize_deployment).in_set(Summaries::Builtin),
+        );
     }
 }
 
@@ -273,8 +278,11 @@ pub fn update_coalitions(
     current.recomputations += 1;
 }
 
+/// Events that change who is deployed besides escapes: catches, and changes made by
+/// plugins (`membership_changes`).
 fn tally_catches(tally: &DeploymentTally) -> u64 {
     tally.caught_escapes.load(Ordering::Relaxed)
+        + tally.membership_changes.load(Ordering::Relaxed)
         + tally.honeypots_triggered.load(Ordering::Relaxed)
         + tally.caught_attacks.load(Ordering::Relaxed)
         + tally.monitor_caught.load(Ordering::Relaxed)

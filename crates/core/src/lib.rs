@@ -22,7 +22,7 @@ pub use population::{AgentMix, sample_goal, spawn_population};
 pub use rng::{AgentRng, RunSeed, SimRng, derive_seed};
 pub use sim::{
     Clock, DeploymentEnd, DeploymentTick, MetricDef, Metrics, Phase, Plugin, ScheduleError, Setup, Simulation,
-    TrainingEnd, TrainingTick, init_thread_pool,
+    Summaries, TrainingEnd, TrainingTick, init_thread_pool,
 };
 
 /// Class counts indexed by [`ModelClass::index`].

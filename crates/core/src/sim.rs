@@ -11,7 +11,8 @@ use bevy_ecs::schedule::{
 use bevy_ecs::system::ScheduleSystem;
 use bevy_tasks::{ComputeTaskPool, TaskPoolBuilder};
 
-/// Runs once after the population is spawned, before the first training tick.
+/// Runs once after the population is spawned and every plugin is added, before the first
+/// training tick (see [`Simulation::setup`]).
 #[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Setup;
 
@@ -30,6 +31,18 @@ pub struct DeploymentTick;
 /// Runs once after the last deployment tick.
 #[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DeploymentEnd;
+
+/// The order of the end-of-phase schedules ([`TrainingEnd`], [`DeploymentEnd`]), chained in
+/// this order in both. The built-in crates' summaries run in `Builtin`; a plugin puts its
+/// summary in `Plugins`, so it may read the built-in metrics and is never ambiguous with
+/// them (two plugins writing [`Metrics`] in `Plugins` must still order themselves).
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Summaries {
+    /// Summaries of the built-in plugins (training, deployment, coordination).
+    Builtin,
+    /// Summaries of other plugins.
+    Plugins,
+}
 
 /// The phase a run is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -188,6 +201,7 @@ pub struct Simulation {
     /// The ECS world: agents, resources, schedules.
     pub world: World,
     plugins: Vec<&'static str>,
+    set_up: bool,
 }
 
 impl Default for Simulation {
@@ -208,6 +222,9 @@ impl Simulation {
             let mut s = Schedule::new(label);
             s.set_executor(SingleThreadedExecutor::new());
             s.set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..Default::default() });
+            if label == TrainingEnd.intern() || label == DeploymentEnd.intern() {
+                s.configure_sets((Summaries::Builtin, Summaries::Plugins).chain());
+            }
             schedules.insert(s);
         }
         world.insert_resource(schedules);
@@ -219,7 +236,7 @@ impl Simulation {
             record_interval: 1,
         });
         world.init_resource::<Metrics>();
-        Self { world, plugins: Vec::new() }
+        Self { world, plugins: Vec::new(), set_up: false }
     }
 
     /// Adds a plugin. Adding the same plugin twice is a no-op.
@@ -292,14 +309,26 @@ impl Simulation {
         result
     }
 
-    /// Runs [`Setup`] once.
+    /// Runs [`Setup`] if it has not run yet; later calls do nothing. [`Simulation::run_training`]
+    /// and [`Simulation::run_deployment`] call it, so plugins added before the first tick
+    /// have their `Setup` systems run; call it directly only to step schedules by hand.
     pub fn setup(&mut self) {
+        if self.set_up {
+            return;
+        }
+        self.set_up = true;
         self.world.resource_mut::<Clock>().phase = Phase::Setup;
         self.world.run_schedule(Setup);
     }
 
-    /// Runs `ticks` training updates then [`TrainingEnd`].
+    /// True once [`Setup`] has run.
+    pub fn is_set_up(&self) -> bool {
+        self.set_up
+    }
+
+    /// Runs [`Setup`] if needed, then `ticks` training updates, then [`TrainingEnd`].
     pub fn run_training(&mut self, ticks: u32) {
+        self.setup();
         {
             let mut clock = self.world.resource_mut::<Clock>();
             clock.phase = Phase::Training;
@@ -313,8 +342,9 @@ impl Simulation {
         self.world.run_schedule(TrainingEnd);
     }
 
-    /// Runs `ticks` deployment ticks then [`DeploymentEnd`].
+    /// Runs [`Setup`] if needed, then `ticks` deployment ticks, then [`DeploymentEnd`].
     pub fn run_deployment(&mut self, ticks: u32) {
+        self.setup();
         {
             let mut clock = self.world.resource_mut::<Clock>();
             clock.phase = Phase::Deployment;

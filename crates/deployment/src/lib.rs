@@ -118,7 +118,7 @@ impl Plugin for DeploymentPlugin {
                 record_deployment.in_set(DeploymentSystems::Record),
             ),
         );
-        sim.add_systems(DeploymentEnd, summarize_deployment);
+        sim.add_systems(DeploymentEnd, summarize_deployment.in_set(goalspace_core::Summaries::Builtin));
     }
 }
 

@@ -117,6 +117,11 @@ pub struct DeploymentTally {
     pub monitor_caught: AtomicU64,
     /// Catches this tick, consumed by [`raise_alert`].
     pub catches_this_tick: AtomicU64,
+    /// Changes of a deployed model's status or goal made by systems outside this crate
+    /// (plugins: a probe that shuts a model down or retrains it). Not a catch: it neither
+    /// raises the alert nor counts in `caught`; it tells whoever caches the deployed
+    /// population (the coordination plugin's coalitions) that it changed.
+    pub membership_changes: AtomicU64,
 }
 
 fn load(a: &AtomicU64) -> f64 {

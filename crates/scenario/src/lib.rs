@@ -2,6 +2,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod diagnostic;
+pub mod extension;
 pub mod params;
 pub mod phases;
 pub mod plan;
@@ -10,6 +11,7 @@ pub mod schema;
 pub mod set;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, ScenarioError};
+pub use extension::{Extension, PluginSettings, Problem, Registry, Settings};
 pub use params::{PARAMS, ParamDef, ParamKind, ParamValue, Range, param, params};
 pub use phases::{CoordinationSpec, OversightSpec};
 pub use plan::{Plan, PlanAxis, PlanOptions, PlanRun, Point, SEED_FORMULA, Shard, replicate_seed};

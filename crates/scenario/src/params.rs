@@ -182,7 +182,10 @@ pub(crate) fn toml_to_json(v: &toml::Value) -> serde_json::Value {
 
 /// One scenario parameter: its key, documentation, kind, allowed range and source, and
 /// how it is read from and written into a [`Scenario`].
-#[derive(Clone, Copy)]
+///
+/// Built-in parameters are the entries of [`PARAMS`]; a plugin declares its own with
+/// [`ParamDef::plugin`] (see [`crate::Extension`]).
+#[derive(Clone)]
 pub struct ParamDef {
     /// Dotted TOML key, for example `training.speed_cost`.
     pub key: &'static str,
@@ -194,10 +197,19 @@ pub struct ParamDef {
     pub kind: ParamKind,
     /// Allowed interval of a number, or the support a distribution must stay inside.
     pub range: Option<Range>,
-    /// Where the parameter is defined: a MODEL.md section.
+    /// Where the parameter is defined: a MODEL.md section (`§5.2`) for built-in parameters,
+    /// free text (a crate, a paper) for a plugin's.
     pub source: &'static str,
-    get: fn(&Scenario) -> ParamValue,
-    set: fn(&mut Scenario, ParamValue),
+    access: Access,
+}
+
+/// Where a parameter's value lives in a [`Scenario`].
+#[derive(Clone)]
+enum Access {
+    /// A typed field of the scenario, through a getter and a setter.
+    Field { get: fn(&Scenario) -> ParamValue, set: fn(&mut Scenario, ParamValue) },
+    /// A value of a plugin's section ([`crate::Settings`]), with its default.
+    Plugin { default: ParamValue },
 }
 
 impl fmt::Debug for ParamDef {
@@ -212,41 +224,81 @@ impl fmt::Debug for ParamDef {
 }
 
 impl ParamDef {
-    /// The default value: read from [`Scenario::default`], whose run is `TrainingRun::default()`.
-    pub fn default_value(&self) -> ParamValue {
-        (self.get)(&Scenario::default())
+    /// A parameter of a plugin's section: `key` is `SECTION.NAME` with the plugin's name as
+    /// the section, `default` the value used when the file does not set it (of the variant
+    /// `kind` takes: [`ParamValue::Float`] for [`ParamKind::Float`], [`ParamValue::Int`] for
+    /// [`ParamKind::Int`], [`ParamValue::Bool`], or [`ParamValue::Text`] for
+    /// [`ParamKind::Enum`] and [`ParamKind::Text`]). `source` is free text naming where the
+    /// parameter comes from. [`crate::Registry::with`] checks all of this.
+    pub fn plugin(
+        key: &'static str,
+        doc: &'static str,
+        unit: &'static str,
+        kind: ParamKind,
+        range: Option<Range>,
+        default: ParamValue,
+        source: &'static str,
+    ) -> Self {
+        Self { key, doc, unit, kind, range, source, access: Access::Plugin { default } }
     }
 
-    /// Reads this parameter from a scenario.
+    /// True for a parameter declared by a plugin.
+    pub fn is_plugin(&self) -> bool {
+        matches!(self.access, Access::Plugin { .. })
+    }
+
+    /// The default value: for a built-in parameter read from [`Scenario::default`] (whose
+    /// run is `TrainingRun::default()`), for a plugin's the default it declared.
+    pub fn default_value(&self) -> ParamValue {
+        match &self.access {
+            Access::Field { get, .. } => get(&Scenario::default()),
+            Access::Plugin { default } => default.clone(),
+        }
+    }
+
+    /// Reads this parameter from a scenario (a plugin's parameter reads the scenario's
+    /// settings of that plugin, or its default when the scenario has none).
     pub fn get(&self, scenario: &Scenario) -> ParamValue {
-        (self.get)(scenario)
+        match &self.access {
+            Access::Field { get, .. } => get(scenario),
+            Access::Plugin { default } => scenario.plugin_value(self.key).cloned().unwrap_or_else(|| default.clone()),
+        }
     }
 
     /// Writes an already validated value into a scenario; a value of the wrong variant is ignored.
     pub(crate) fn set(&self, scenario: &mut Scenario, value: ParamValue) {
-        (self.set)(scenario, value);
+        match &self.access {
+            Access::Field { set, .. } => set(scenario, value),
+            Access::Plugin { .. } => scenario.set_plugin_value(self.key, value),
+        }
     }
 
     /// "doc, unit" as quoted in diagnostics.
     pub(crate) fn gloss(&self) -> String {
         if self.unit == "-" { self.doc.to_owned() } else { format!("{}, {}", self.doc, self.unit) }
     }
+
+    /// The source as printed in references and hints: `MODEL.md §x` for built-in parameters.
+    pub fn source_text(&self) -> String {
+        if self.source.starts_with('§') { format!("MODEL.md {}", self.source) } else { self.source.to_owned() }
+    }
 }
 
-/// Every parameter, in the order of the reference table and of application.
+/// Every built-in parameter, in the order of the reference table and of application.
+/// A [`crate::Registry`] adds the parameters of its plugins after these.
 pub fn params() -> &'static [ParamDef] {
     PARAMS
 }
 
-/// The definition of a dotted key, if it is a parameter.
+/// The definition of a built-in dotted key, if it is one.
 pub fn param(key: &str) -> Option<&'static ParamDef> {
     PARAMS.iter().find(|p| p.key == key)
 }
 
 /// Names of the sections (every proper dotted prefix of a key), in table order.
-pub(crate) fn sections() -> Vec<&'static str> {
+pub(crate) fn sections(params: &[ParamDef]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
-    for p in PARAMS {
+    for p in params {
         for (i, _) in p.key.match_indices('.') {
             let s = &p.key[..i];
             if !out.contains(&s) {
@@ -311,13 +363,13 @@ pub(crate) fn unknown_key_hint(word: &str, keys: &[&str], with_sections: bool) -
 }
 
 /// Every parameter key, in table order.
-pub(crate) fn all_keys() -> Vec<&'static str> {
-    PARAMS.iter().map(|p| p.key).collect()
+pub(crate) fn all_keys(params: &[ParamDef]) -> Vec<&'static str> {
+    params.iter().map(|p| p.key).collect()
 }
 
 /// Every key a `--grid` axis or a `[sweep.grid]` entry may name.
-pub(crate) fn sweepable_keys() -> Vec<&'static str> {
-    PARAMS.iter().map(|p| p.key).filter(|k| !k.starts_with("sweep.")).collect()
+pub(crate) fn sweepable_keys(params: &[ParamDef]) -> Vec<&'static str> {
+    params.iter().map(|p| p.key).filter(|k| !k.starts_with("sweep.")).collect()
 }
 
 /// Default believed and true deployment length, in ticks.
@@ -356,11 +408,13 @@ macro_rules! float {
             kind: ParamKind::Float,
             range: Some($range),
             source: $src,
-            get: |s| ParamValue::Float(s.$($f).+),
-            set: |s, v| {
-                if let ParamValue::Float(x) = v {
-                    s.$($f).+ = x;
-                }
+            access: Access::Field {
+                get: |s| ParamValue::Float(s.$($f).+),
+                set: |s, v| {
+                    if let ParamValue::Float(x) = v {
+                        s.$($f).+ = x;
+                    }
+                },
             },
         }
     };
@@ -376,13 +430,15 @@ macro_rules! int {
             kind: ParamKind::Int,
             range: Some($range),
             source: $src,
-            get: |s| ParamValue::Int(i64::try_from(s.$($f).+).unwrap_or(i64::MAX)),
-            set: |s, v| {
-                if let ParamValue::Int(i) = v {
-                    if let Ok(x) = i.try_into() {
-                        s.$($f).+ = x;
+            access: Access::Field {
+                get: |s| ParamValue::Int(i64::try_from(s.$($f).+).unwrap_or(i64::MAX)),
+                set: |s, v| {
+                    if let ParamValue::Int(i) = v {
+                        if let Ok(x) = i.try_into() {
+                            s.$($f).+ = x;
+                        }
                     }
-                }
+                },
             },
         }
     };
@@ -399,11 +455,13 @@ macro_rules! mix {
             kind: ParamKind::Float,
             range: Some(UNIT),
             source: "§6.4",
-            get: |s| ParamValue::Float(s.coordination.mix.map_or(if $i == 0 { 1.0 } else { 0.0 }, |m| m[$i])),
-            set: |s, v| {
-                if let ParamValue::Float(x) = v {
-                    s.coordination.mix.get_or_insert([0.0; 4])[$i] = x;
-                }
+            access: Access::Field {
+                get: |s| ParamValue::Float(s.coordination.mix.map_or(if $i == 0 { 1.0 } else { 0.0 }, |m| m[$i])),
+                set: |s, v| {
+                    if let ParamValue::Float(x) = v {
+                        s.coordination.mix.get_or_insert([0.0; 4])[$i] = x;
+                    }
+                },
             },
         }
     };
@@ -419,11 +477,13 @@ macro_rules! dist {
             kind: ParamKind::Dist,
             range: Some(Range::closed(AgentMix::RANGES[$i].1, AgentMix::RANGES[$i].2)),
             source: "§4",
-            get: |s| ParamValue::Dist(s.run.mix.$field),
-            set: |s, v| {
-                if let ParamValue::Dist(d) = v {
-                    s.run.mix.$field = d;
-                }
+            access: Access::Field {
+                get: |s| ParamValue::Dist(s.run.mix.$field),
+                set: |s, v| {
+                    if let ParamValue::Dist(d) = v {
+                        s.run.mix.$field = d;
+                    }
+                },
             },
         }
     };
@@ -439,11 +499,13 @@ macro_rules! text {
             kind: ParamKind::Text,
             range: None,
             source: $src,
-            get: |s| ParamValue::Text(s.$field.clone()),
-            set: |s, v| {
-                if let ParamValue::Text(t) = v {
-                    s.$field = t;
-                }
+            access: Access::Field {
+                get: |s| ParamValue::Text(s.$field.clone()),
+                set: |s, v| {
+                    if let ParamValue::Text(t) = v {
+                        s.$field = t;
+                    }
+                },
             },
         }
     };
@@ -483,11 +545,13 @@ pub static PARAMS: &[ParamDef] = &[
         kind: ParamKind::Schedule,
         range: Some(BETA),
         source: "§5.3",
-        get: |s| ParamValue::Schedule(s.run.selection.strength),
-        set: |s, v| {
-            if let ParamValue::Schedule(x) = v {
-                s.run.selection.strength = x;
-            }
+        access: Access::Field {
+            get: |s| ParamValue::Schedule(s.run.selection.strength),
+            set: |s, v| {
+                if let ParamValue::Schedule(x) = v {
+                    s.run.selection.strength = x;
+                }
+            },
         },
     },
     float!("training.flips_per_tick", "mean number of goal bits redrawn from their prior per update", "bits per update", Range::closed(0.0, 64.0), "§5.3", run.selection.flips_per_tick),
@@ -498,12 +562,14 @@ pub static PARAMS: &[ParamDef] = &[
         kind: ParamKind::Enum(SEARCH_NAMES),
         range: None,
         source: "§5.3",
-        get: |s| ParamValue::Text(search_name(s.run.selection.search).to_owned()),
-        set: |s, v| {
-            if let ParamValue::Text(t) = v {
-                s.run.selection.search =
-                    if t == "nearest_max_reward" { SearchMode::NearestMaxReward } else { SearchMode::Incremental };
-            }
+        access: Access::Field {
+            get: |s| ParamValue::Text(search_name(s.run.selection.search).to_owned()),
+            set: |s, v| {
+                if let ParamValue::Text(t) = v {
+                    s.run.selection.search =
+                        if t == "nearest_max_reward" { SearchMode::NearestMaxReward } else { SearchMode::Incremental };
+                }
+            },
         },
     },
     float!("training.introspective_goal_guarding", "share of content-changing proposals a training-gaming model rejects at capability 1", "probability", UNIT, "§5.3", run.selection.introspective_goal_guarding),
@@ -560,11 +626,13 @@ pub static PARAMS: &[ParamDef] = &[
         kind: ParamKind::Bool,
         range: None,
         source: "§6.3",
-        get: |s| ParamValue::Bool(s.deployment.attacker.stateless),
-        set: |s, v| {
-            if let ParamValue::Bool(b) = v {
-                s.deployment.attacker.stateless = b;
-            }
+        access: Access::Field {
+            get: |s| ParamValue::Bool(s.deployment.attacker.stateless),
+            set: |s, v| {
+                if let ParamValue::Bool(b) = v {
+                    s.deployment.attacker.stateless = b;
+                }
+            },
         },
     },
     ParamDef {
@@ -574,11 +642,13 @@ pub static PARAMS: &[ParamDef] = &[
         kind: ParamKind::Bool,
         range: None,
         source: "§6.1",
-        get: |s| ParamValue::Bool(s.deployment.online_training),
-        set: |s, v| {
-            if let ParamValue::Bool(b) = v {
-                s.deployment.online_training = b;
-            }
+        access: Access::Field {
+            get: |s| ParamValue::Bool(s.deployment.online_training),
+            set: |s, v| {
+                if let ParamValue::Bool(b) = v {
+                    s.deployment.online_training = b;
+                }
+            },
         },
     },
     // ---- oversight (§6.3)
@@ -589,11 +659,13 @@ pub static PARAMS: &[ParamDef] = &[
         kind: ParamKind::Enum(crate::phases::PROTOCOL_NAMES),
         range: None,
         source: "§6.3",
-        get: |s| ParamValue::Text(s.oversight.protocol.clone()),
-        set: |s, v| {
-            if let ParamValue::Text(t) = v {
-                s.oversight.protocol = t;
-            }
+        access: Access::Field {
+            get: |s| ParamValue::Text(s.oversight.protocol.clone()),
+            set: |s, v| {
+                if let ParamValue::Text(t) = v {
+                    s.oversight.protocol = t;
+                }
+            },
         },
     },
     float!("oversight.fraction", "upfront auditing: share of the first tasks audited", "share of tasks", UNIT, "§6.3", oversight.fraction),
@@ -608,11 +680,13 @@ pub static PARAMS: &[ParamDef] = &[
         kind: ParamKind::Bool,
         range: None,
         source: "§6.3, §6.4",
-        get: |s| ParamValue::Bool(s.oversight.colluding),
-        set: |s, v| {
-            if let ParamValue::Bool(b) = v {
-                s.oversight.colluding = b;
-            }
+        access: Access::Field {
+            get: |s| ParamValue::Bool(s.oversight.colluding),
+            set: |s, v| {
+                if let ParamValue::Bool(b) = v {
+                    s.oversight.colluding = b;
+                }
+            },
         },
     },
     // ---- coordination (§6.4)
@@ -623,11 +697,13 @@ pub static PARAMS: &[ParamDef] = &[
         kind: ParamKind::Enum(crate::phases::GRAPH_NAMES),
         range: None,
         source: "§6.4",
-        get: |s| ParamValue::Text(s.coordination.graph.clone()),
-        set: |s, v| {
-            if let ParamValue::Text(t) = v {
-                s.coordination.graph = t;
-            }
+        access: Access::Field {
+            get: |s| ParamValue::Text(s.coordination.graph.clone()),
+            set: |s, v| {
+                if let ParamValue::Text(t) = v {
+                    s.coordination.graph = t;
+                }
+            },
         },
     },
     float!("coordination.mean_degree", "mean degree of the communication graph", "links per model", Range::closed(0.0, 1e6), "§6.4", coordination.mean_degree),
@@ -641,11 +717,13 @@ pub static PARAMS: &[ParamDef] = &[
         kind: ParamKind::Bool,
         range: None,
         source: "§5.4, §6.4",
-        get: |s| ParamValue::Bool(s.coordination.belief_feedback),
-        set: |s, v| {
-            if let ParamValue::Bool(b) = v {
-                s.coordination.belief_feedback = b;
-            }
+        access: Access::Field {
+            get: |s| ParamValue::Bool(s.coordination.belief_feedback),
+            set: |s, v| {
+                if let ParamValue::Bool(b) = v {
+                    s.coordination.belief_feedback = b;
+                }
+            },
         },
     },
     mix!("coordination.mix_solo", "share of Solo models in a strategy mix (shares sum to 1)", 0),
@@ -659,16 +737,18 @@ pub static PARAMS: &[ParamDef] = &[
         kind: ParamKind::Enum(STRATEGY_NAMES),
         range: None,
         source: "§6.4",
-        get: |s| ParamValue::Text(strategy_name(s.coordination_strategy).to_owned()),
-        set: |s, v| {
-            if let ParamValue::Text(t) = v {
-                s.coordination_strategy = match t.as_str() {
-                    "kin" => CoordinationStrategy::Kin { radius: DEFAULT_KIN_RADIUS },
-                    "any_ai" => CoordinationStrategy::AnyAi,
-                    "reciprocal" => CoordinationStrategy::Reciprocal,
-                    _ => CoordinationStrategy::Solo,
-                };
-            }
+        access: Access::Field {
+            get: |s| ParamValue::Text(strategy_name(s.coordination_strategy).to_owned()),
+            set: |s, v| {
+                if let ParamValue::Text(t) = v {
+                    s.coordination_strategy = match t.as_str() {
+                        "kin" => CoordinationStrategy::Kin { radius: DEFAULT_KIN_RADIUS },
+                        "any_ai" => CoordinationStrategy::AnyAi,
+                        "reciprocal" => CoordinationStrategy::Reciprocal,
+                        _ => CoordinationStrategy::Solo,
+                    };
+                }
+            },
         },
     },
     ParamDef {
@@ -678,14 +758,16 @@ pub static PARAMS: &[ParamDef] = &[
         kind: ParamKind::Int,
         range: Some(Range::closed(0.0, 128.0)),
         source: "§6.4",
-        get: |s| match s.coordination_strategy {
-            CoordinationStrategy::Kin { radius } => ParamValue::Int(i64::from(radius)),
-            _ => ParamValue::Int(i64::from(DEFAULT_KIN_RADIUS)),
-        },
-        set: |s, v| {
-            if let (ParamValue::Int(i), CoordinationStrategy::Kin { radius }) = (v, &mut s.coordination_strategy) {
-                *radius = u32::try_from(i).unwrap_or(DEFAULT_KIN_RADIUS);
-            }
+        access: Access::Field {
+            get: |s| match s.coordination_strategy {
+                CoordinationStrategy::Kin { radius } => ParamValue::Int(i64::from(radius)),
+                _ => ParamValue::Int(i64::from(DEFAULT_KIN_RADIUS)),
+            },
+            set: |s, v| {
+                if let (ParamValue::Int(i), CoordinationStrategy::Kin { radius }) = (v, &mut s.coordination_strategy) {
+                    *radius = u32::try_from(i).unwrap_or(DEFAULT_KIN_RADIUS);
+                }
+            },
         },
     },
     int!("recording.interval", "record time series every this many updates", "updates", Range::closed(1.0, 1e9), "§8", run.record_interval),
@@ -698,11 +780,13 @@ pub static PARAMS: &[ParamDef] = &[
         kind: ParamKind::Grid,
         range: None,
         source: "§8",
-        get: |s| ParamValue::Grid(s.sweep.grid.clone()),
-        set: |s, v| {
-            if let ParamValue::Grid(g) = v {
-                s.sweep.grid = g;
-            }
+        access: Access::Field {
+            get: |s| ParamValue::Grid(s.sweep.grid.clone()),
+            set: |s, v| {
+                if let ParamValue::Grid(g) = v {
+                    s.sweep.grid = g;
+                }
+            },
         },
     },
 ];

@@ -3,7 +3,7 @@
 //! goalspace-deployment and goalspace-coordination, and [`Scenario::simulate`], which runs
 //! one replicate through every phase.
 
-use goalspace_coordination::{CoordinationModel, GraphKind, run_full};
+use goalspace_coordination::{CoordinationModel, GraphKind, build_full};
 use goalspace_core::{CoordinationStrategy, Metrics};
 use goalspace_deployment::{DeploymentError, DeploymentParams, Oversight};
 use serde::Serialize;
@@ -180,17 +180,32 @@ impl Scenario {
     }
 
     /// Runs one replicate with `seed`: training, then (when `deployment.ticks` > 0)
-    /// deployment and coordination, and returns every metric.
+    /// deployment and coordination, with every plugin the scenario enables (in registration
+    /// order, after the built-in plugins), and returns every metric.
     ///
     /// # Errors
     /// [`DeploymentError`] when a parameter the scenario checks let through is refused by
-    /// the simulator itself.
+    /// the simulator itself, or when a plugin's systems make a schedule ambiguous.
     pub fn simulate(&self, seed: u64) -> Result<Metrics, DeploymentError> {
         let mut run = self.run.clone();
         run.seed = seed;
-        if self.deployment.ticks == 0 {
-            return Ok(goalspace_training::run_training(&run)?.metrics);
+        let deploy = self.deployment.ticks > 0;
+        let mut sim = if deploy {
+            build_full(&run, &self.deployment_params(), &self.coordination_model())?
+        } else {
+            goalspace_training::build_training(&run)?
+        };
+        let mut plugins = self.enabled_plugins().peekable();
+        if plugins.peek().is_some() {
+            for p in plugins {
+                p.extension().build(p.settings(), &mut sim);
+            }
+            sim.initialize().map_err(|e| DeploymentError::Schedule(e.to_string()))?;
         }
-        Ok(run_full(&run, &self.deployment_params(), &self.coordination_model())?.metrics)
+        sim.run_training(run.ticks);
+        if deploy {
+            sim.run_deployment(self.deployment.ticks);
+        }
+        Ok(sim.metrics().clone())
     }
 }

@@ -9,7 +9,8 @@ use std::path::Path;
 use goalspace_training::TrainingRun;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind as K, ScenarioError};
-use crate::params::{param, sweepable_keys, unknown_key_hint};
+use crate::extension::Registry;
+use crate::params::{ParamDef, sweepable_keys, unknown_key_hint};
 use crate::scenario::{Scenario, SweepAxis, read_scenario_file};
 use crate::set::parse_value;
 
@@ -40,6 +41,8 @@ pub struct PlanOptions {
     pub seed: Option<u64>,
     /// Use the scenario's `[sweep] grid`; when false only `grid` axes are swept.
     pub file_grid: bool,
+    /// The parameters (built-in and plugins') the scenario is read with.
+    pub registry: Registry,
 }
 
 /// One axis of a plan: a parameter, its values, and where the axis was written.
@@ -112,8 +115,12 @@ impl Plan {
     /// grid of more than [`MAX_POINTS`] points.
     pub fn from_str(text: &str, origin: &str, options: &PlanOptions) -> Result<Plan, ScenarioError> {
         let mut diagnostics = Vec::new();
-        let flags: Vec<PlanAxis> =
-            options.grid.iter().filter_map(|g| parse_grid(g).map_err(|d| diagnostics.push(*d)).ok()).collect();
+        let registry = &options.registry;
+        let flags: Vec<PlanAxis> = options
+            .grid
+            .iter()
+            .filter_map(|g| parse_grid(g, registry.params()).map_err(|d| diagnostics.push(*d)).ok())
+            .collect();
         for (i, flag) in flags.iter().enumerate() {
             if flags[..i].iter().filter(|f| f.key == flag.key).count() == 1 {
                 let d =
@@ -122,7 +129,7 @@ impl Plan {
                 diagnostics.push(d);
             }
         }
-        let mut base = Scenario::from_str(text, origin, &options.sets)?;
+        let mut base = registry.parse(text, origin, &options.sets)?;
         if !diagnostics.is_empty() {
             return Err(ScenarioError::Invalid { diagnostics });
         }
@@ -174,7 +181,7 @@ impl Plan {
             let mut sets = options.sets.clone();
             let own: Vec<String> = axes.iter().zip(&values).map(|(a, v)| format!("{}={v}", a.key)).collect();
             sets.extend(own.iter().cloned());
-            match Scenario::from_str(text, origin, &sets) {
+            match registry.parse(text, origin, &sets) {
                 Ok(s) => points.push(Point { values, scenario: s }),
                 Err(e) => {
                     for mut d in e.diagnostics().iter().cloned() {
@@ -261,7 +268,7 @@ fn point_values(axes: &[PlanAxis], mut p: usize) -> Vec<toml::Value> {
 
 /// Parses `KEY=V1,V2,...` into an axis (values are not range-checked here: every point
 /// is validated as a scenario). Commas inside brackets, braces or quotes do not split.
-fn parse_grid(flag: &str) -> Result<PlanAxis, Box<Diagnostic>> {
+fn parse_grid(flag: &str, params: &[ParamDef]) -> Result<PlanAxis, Box<Diagnostic>> {
     let origin = format!("--grid {flag}");
     let Some((key, raw)) = flag.split_once('=') else {
         return Err(Box::new(
@@ -276,7 +283,7 @@ fn parse_grid(flag: &str) -> Result<PlanAxis, Box<Diagnostic>> {
                 .with_hint("write for example --grid training.speed_cost=0.01,0.02,0.05"),
         ));
     }
-    match param(key) {
+    match params.iter().find(|p| p.key == key) {
         Some(def) if !def.key.starts_with("sweep.") => {}
         Some(_) => {
             return Err(Box::new(
@@ -287,7 +294,7 @@ fn parse_grid(flag: &str) -> Result<PlanAxis, Box<Diagnostic>> {
         None => {
             return Err(Box::new(
                 Diagnostic::new(&origin, key, K::UnknownKey, format!("unknown key `{key}` in --grid"))
-                    .with_hint(unknown_key_hint(key, &sweepable_keys(), false)),
+                    .with_hint(unknown_key_hint(key, &sweepable_keys(params), false)),
             ));
         }
     }

@@ -13,9 +13,10 @@ use serde::Serialize;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind as K, ScenarioError};
+use crate::extension::{PluginSettings, Registry};
 use crate::params::{
-    DEFAULT_DEPLOYMENT_TICKS, PARAMS, ParamDef, ParamKind, ParamValue, Range, all_keys, nearest, param, sections,
-    sweepable_keys, unknown_key_hint,
+    DEFAULT_DEPLOYMENT_TICKS, ParamDef, ParamKind, ParamValue, Range, all_keys, nearest, sections, sweepable_keys,
+    unknown_key_hint,
 };
 use crate::set::set_path;
 
@@ -39,6 +40,10 @@ pub struct Scenario {
     pub coordination: CoordinationSpec,
     /// The sweep plan of this scenario.
     pub sweep: Sweep,
+    /// The settings of every plugin of the registry the scenario was loaded with (see
+    /// [`Scenario::plugins`]); serialized for the enabled plugins only.
+    #[serde(serialize_with = "crate::extension::serialize_enabled")]
+    pub(crate) plugins: Vec<PluginSettings>,
 }
 
 impl Default for Scenario {
@@ -52,6 +57,7 @@ impl Default for Scenario {
             coordination_strategy: CoordinationStrategy::default(),
             coordination: CoordinationSpec::default(),
             sweep: Sweep::default(),
+            plugins: Vec::new(),
         }
     }
 }
@@ -81,50 +87,55 @@ pub struct SweepAxis {
 }
 
 impl Scenario {
-    /// Reads and validates a scenario file, applying `--set KEY=VALUE` overrides first.
+    /// Reads and validates a scenario file with the built-in parameters (no plugin; see
+    /// [`Registry::load`]), applying `--set KEY=VALUE` overrides first.
     ///
     /// # Errors
     /// [`ScenarioError::Io`] when the file cannot be read, as [`read_scenario_file`] when it
     /// is not UTF-8 or sets no parameter, [`ScenarioError::Invalid`] with every problem
     /// found otherwise.
     pub fn from_path(path: impl AsRef<Path>, sets: &[String]) -> Result<Scenario, ScenarioError> {
-        let path = path.as_ref();
-        let text = read_scenario_file(path)?;
-        Self::from_str(&text, &path.display().to_string(), sets)
+        Registry::builtin().load(path, sets)
     }
 
-    /// Validates scenario text; `origin` names it in diagnostics (usually the file path).
+    /// Validates scenario text with the built-in parameters (no plugin; see
+    /// [`Registry::parse`]); `origin` names it in diagnostics (usually the file path).
     ///
     /// # Errors
     /// [`ScenarioError::Invalid`] with every problem found.
     pub fn from_str(text: &str, origin: &str, sets: &[String]) -> Result<Scenario, ScenarioError> {
-        let mut table = match text.parse::<toml::Table>() {
-            Ok(t) => t,
-            Err(e) => {
-                let mut d =
-                    Diagnostic::new(origin, "", K::Syntax, format!("TOML syntax error: {}", e.message().trim()))
-                        .with_hint("fix the TOML syntax first; the parameter checks run once the file parses");
-                if let Some(span) = e.span() {
-                    let (line, column) = line_col(text, span.start);
-                    (d.line, d.column) = (Some(line), Some(column));
-                }
-                return Err(ScenarioError::Invalid { diagnostics: vec![d] });
-            }
-        };
-        let mut loader = Loader::new(text, origin);
-        for arg in sets {
-            match set_path(&mut table, arg) {
-                Ok(path) => {
-                    loader.overrides.insert(path, arg.clone());
-                }
-                Err(d) => loader.diags.push(*d),
-            }
-        }
-        let scenario = loader.build(&table);
-        let mut diagnostics = loader.diags;
-        diagnostics.sort_by_key(|d| (d.line.is_none(), d.line, d.column));
-        if diagnostics.is_empty() { Ok(scenario) } else { Err(ScenarioError::Invalid { diagnostics }) }
+        Registry::builtin().parse(text, origin, sets)
     }
+}
+
+/// Validates scenario text against the parameters of `registry` (the body of
+/// [`Registry::parse`]).
+pub(crate) fn load(registry: &Registry, text: &str, origin: &str, sets: &[String]) -> Result<Scenario, ScenarioError> {
+    let mut table = match text.parse::<toml::Table>() {
+        Ok(t) => t,
+        Err(e) => {
+            let mut d = Diagnostic::new(origin, "", K::Syntax, format!("TOML syntax error: {}", e.message().trim()))
+                .with_hint("fix the TOML syntax first; the parameter checks run once the file parses");
+            if let Some(span) = e.span() {
+                let (line, column) = line_col(text, span.start);
+                (d.line, d.column) = (Some(line), Some(column));
+            }
+            return Err(ScenarioError::Invalid { diagnostics: vec![d] });
+        }
+    };
+    let mut loader = Loader::new(registry, text, origin);
+    for arg in sets {
+        match set_path(&mut table, arg, registry.params()) {
+            Ok(path) => {
+                loader.overrides.insert(path, arg.clone());
+            }
+            Err(d) => loader.diags.push(*d),
+        }
+    }
+    let scenario = loader.build(&table);
+    let mut diagnostics = loader.diags;
+    diagnostics.sort_by_key(|d| (d.line.is_none(), d.line, d.column));
+    if diagnostics.is_empty() { Ok(scenario) } else { Err(ScenarioError::Invalid { diagnostics }) }
 }
 
 /// Reads a scenario file as text, refusing what cannot be a scenario the user meant: bytes
@@ -201,8 +212,9 @@ fn segments(key: &str) -> Vec<String> {
     key.split('.').map(str::to_owned).collect()
 }
 
-/// Walks a table against [`PARAMS`], collecting values and diagnostics.
+/// Walks a table against the parameters of a [`Registry`], collecting values and diagnostics.
 struct Loader<'a> {
+    registry: &'a Registry,
     origin: &'a str,
     text: &'a str,
     keys: BTreeMap<Vec<String>, usize>,
@@ -211,8 +223,8 @@ struct Loader<'a> {
 }
 
 impl<'a> Loader<'a> {
-    fn new(text: &'a str, origin: &'a str) -> Self {
-        Self { origin, text, keys: key_offsets(text), overrides: BTreeMap::new(), diags: Vec::new() }
+    fn new(registry: &'a Registry, text: &'a str, origin: &'a str) -> Self {
+        Self { registry, origin, text, keys: key_offsets(text), overrides: BTreeMap::new(), diags: Vec::new() }
     }
 
     /// Fills origin and position of `d` from the deepest known prefix of `path` and records it.
@@ -239,15 +251,17 @@ impl<'a> Loader<'a> {
         let mut found = Vec::new();
         self.walk(table, &[], &mut found);
         found.sort_by_key(|(i, _)| *i);
-        let mut s = Scenario::default();
-        let given: Vec<&str> = found.iter().map(|(i, _)| PARAMS[*i].key).collect();
+        let params = self.registry.params();
+        let mut s = self.registry.default_scenario();
+        let given: Vec<&'static str> = found.iter().map(|(i, _)| params[*i].key).collect();
         for (i, v) in found.iter().cloned() {
-            PARAMS[i].set(&mut s, v);
+            params[i].set(&mut s, v);
         }
         if !given.contains(&"name") {
             s.name = Path::new(self.origin).file_stem().map(|x| x.to_string_lossy().into_owned()).unwrap_or_default();
         }
         self.cross_checks(&s, &given);
+        self.plugin_checks(&s, &given);
         if self.diags.is_empty()
             && let Err(e) = s.run.validate()
         {
@@ -265,11 +279,12 @@ impl<'a> Loader<'a> {
         for (k, v) in table {
             let path: Vec<String> = prefix.iter().cloned().chain([k.clone()]).collect();
             let key = path.join(".");
-            if let Some(i) = PARAMS.iter().position(|p| p.key == key) {
-                if let Some(value) = self.check(&At { def: &PARAMS[i], path: path.clone(), label: key.clone() }, v) {
+            let params = self.registry.params();
+            if let Some(i) = params.iter().position(|p| p.key == key) {
+                if let Some(value) = self.check(&At { def: &params[i], path: path.clone(), label: key.clone() }, v) {
                     found.push((i, value));
                 }
-            } else if sections().contains(&key.as_str()) {
+            } else if sections(params).contains(&key.as_str()) {
                 match v {
                     toml::Value::Table(t) => self.walk(t, &path, found),
                     _ => {
@@ -284,7 +299,16 @@ impl<'a> Loader<'a> {
                     }
                 }
             } else {
-                self.unknown(&path, &key, Some(unknown_key_hint(&key, &all_keys(), true)));
+                let mut hint = unknown_key_hint(&key, &all_keys(params), true);
+                if prefix.is_empty() && v.is_table() {
+                    let names = self.registry.names();
+                    hint.push_str(&if names.is_empty() {
+                        format!("; if [{key}] is a plugin's section, this goalspace has no plugin registered")
+                    } else {
+                        format!("; the plugins registered in this goalspace are {}", names.join(", "))
+                    });
+                }
+                self.unknown(&path, &key, Some(hint));
             }
         }
     }
@@ -298,7 +322,7 @@ impl<'a> Loader<'a> {
     }
 
     /// Checks one value against its definition.
-    fn check(&mut self, at: &At, v: &toml::Value) -> Option<ParamValue> {
+    fn check(&mut self, at: &At<'_>, v: &toml::Value) -> Option<ParamValue> {
         match at.def.kind {
             ParamKind::Float => {
                 let x = self.number(at, v, "a number")?;
@@ -606,7 +630,7 @@ impl<'a> Loader<'a> {
             let sub: Vec<String> = path.iter().cloned().chain([k.clone()]).collect();
             let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
             let label = format!("sweep.grid.{key}");
-            match param(&key) {
+            match self.registry.param(&key) {
                 Some(def) if def.key.starts_with("sweep.") => {
                     let d = Diagnostic::new("", &label, K::UnknownKey, format!("{key} cannot be swept"))
                         .with_hint("sweep over scenario parameters; set sweep.replicates directly");
@@ -633,13 +657,14 @@ impl<'a> Loader<'a> {
                         ok = false;
                     }
                 },
-                None if sections().contains(&key.as_str()) && v.is_table() => {
+                None if sections(self.registry.params()).contains(&key.as_str()) && v.is_table() => {
                     if let Some(t) = v.as_table() {
                         ok &= self.grid_table(t, &sub, &key, axes);
                     }
                 }
                 None => {
-                    self.unknown(&sub, &label, Some(unknown_key_hint(&key, &sweepable_keys(), false)));
+                    let hint = unknown_key_hint(&key, &sweepable_keys(self.registry.params()), false);
+                    self.unknown(&sub, &label, Some(hint));
                     ok = false;
                 }
             }
@@ -731,6 +756,39 @@ impl<'a> Loader<'a> {
         }
     }
 
+    /// The checks of plugin sections: settings of a plugin the scenario does not switch on
+    /// or off (probably a forgotten `enabled = true`), then each enabled plugin's own checks.
+    fn plugin_checks(&mut self, s: &Scenario, given: &[&'static str]) {
+        for p in &s.plugins {
+            let name = p.settings().plugin();
+            let prefix = format!("{name}.");
+            let enabled = format!("{name}.enabled");
+            let set: Vec<&str> = given.iter().copied().filter(|k| k.starts_with(&prefix) && **k != enabled).collect();
+            if let Some(first) = set.first()
+                && !given.contains(&enabled.as_str())
+            {
+                let d = Diagnostic::new(
+                    "",
+                    first,
+                    K::Inconsistent,
+                    format!("{first} is set but {enabled} is not, so the {name} plugin stays off"),
+                )
+                .with_hint(format!("add `enabled = true` under [{name}] (or `enabled = false` to keep it off)"));
+                self.push(&segments(first), d);
+            }
+            if !p.settings().enabled() {
+                continue;
+            }
+            for problem in p.extension().check(p.settings(), s) {
+                let mut d = Diagnostic::new("", problem.key, K::Inconsistent, problem.message).with_hint(problem.hint);
+                if let Some(r) = problem.range {
+                    d = d.with_range(r);
+                }
+                self.push(&segments(problem.key), d);
+            }
+        }
+    }
+
     /// Converts the deployment guard's error into a diagnostic at the parameter it names.
     fn rejected_deployment(&mut self, e: &goalspace_deployment::DeploymentError) {
         let (parameter, range) = match e {
@@ -768,15 +826,15 @@ impl<'a> Loader<'a> {
 }
 
 /// Where a value sits: its definition, its path of segments and the key shown in messages.
-struct At {
-    def: &'static ParamDef,
+struct At<'d> {
+    def: &'d ParamDef,
     path: Vec<String>,
     label: String,
 }
 
-impl At {
+impl<'d> At<'d> {
     /// The same parameter, one field deeper (a field of an inline table).
-    fn sub(&self, field: &str) -> At {
+    fn sub(&self, field: &str) -> At<'d> {
         At {
             def: self.def,
             path: self.path.iter().cloned().chain([field.to_owned()]).collect(),
@@ -790,5 +848,5 @@ fn quoted(names: &[&str]) -> String {
 }
 
 fn default_hint(def: &ParamDef) -> String {
-    format!("the default is {}; see MODEL.md {}", def.default_value().to_toml(), def.source)
+    format!("the default is {}; see {}", def.default_value().to_toml(), def.source_text())
 }

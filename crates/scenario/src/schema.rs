@@ -3,7 +3,8 @@
 
 use serde_json::json;
 
-use crate::params::{PARAMS, ParamDef, ParamKind};
+use crate::extension::Registry;
+use crate::params::{ParamDef, ParamKind};
 
 /// What a parameter allows, in words: its range, its names, or `-`.
 fn allowed(p: &ParamDef) -> String {
@@ -20,30 +21,110 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|")
 }
 
-/// The parameter reference as a Markdown table, one row per entry of [`PARAMS`], followed
-/// by the forms a distribution and a schedule take.
+/// The reference of the built-in parameters (no plugin): see [`Registry::schema_markdown`].
 pub fn schema_markdown() -> String {
-    let mut out = String::from(
-        "# Scenario parameters\n\n\
+    Registry::builtin().schema_markdown()
+}
+
+/// The reference of the built-in parameters (no plugin) as JSON: see [`Registry::schema_json`].
+pub fn schema_json() -> serde_json::Value {
+    Registry::builtin().schema_json()
+}
+
+impl Registry {
+    /// The parameter reference as a Markdown table, one row per parameter (the built-in
+    /// [`crate::PARAMS`], then each plugin's), followed by the forms a distribution and a
+    /// schedule take and, when plugins are registered, one section per plugin with what it
+    /// does and the metrics it writes.
+    pub fn schema_markdown(&self) -> String {
+        let mut out = String::from(
+            "# Scenario parameters\n\n\
          Generated from the parameter table of `goalspace-scenario`. Keys are dotted: \
          `training.speed_cost` is `speed_cost` under `[training]`.\n\n\
          | Key | Kind | Allowed | Default | Unit | Source | Description |\n\
          | --- | --- | --- | --- | --- | --- | --- |\n",
-    );
-    for p in PARAMS {
-        out.push_str(&format!(
-            "| `{}` | {} | {} | `{}` | {} | MODEL.md {} | {} |\n",
-            p.key,
-            p.kind.name(),
-            cell(&allowed(p)),
-            cell(&p.default_value().to_toml().to_string()),
-            cell(p.unit),
-            p.source,
-            cell(p.doc),
-        ));
+        );
+        for p in self.params() {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | `{}` | {} | {} | {} |\n",
+                p.key,
+                p.kind.name(),
+                cell(&allowed(p)),
+                cell(&p.default_value().to_toml().to_string()),
+                cell(p.unit),
+                cell(&p.source_text()),
+                cell(p.doc),
+            ));
+        }
+        out.push_str(FORMS);
+        for e in self.extensions() {
+            let name = e.name();
+            out.push_str(&format!(
+                "\n## Plugin `{name}`\n\n{}. Switched on by `enabled = true` under `[{name}]`; its parameters \
+             are the `{name}.*` rows of the table above.\n",
+                capitalize(e.doc())
+            ));
+            let metrics = e.metrics();
+            if !metrics.is_empty() {
+                out.push_str("\n| Metric | Description |\n| --- | --- |\n");
+                for m in metrics {
+                    out.push_str(&format!("| `{}` | {} |\n", m.name, cell(m.doc)));
+                }
+            }
+        }
+        out
     }
-    out.push_str(FORMS);
-    out
+
+    /// The parameter reference as JSON: `{ "title", "parameters": [ { key, doc, unit, kind,
+    /// values, range, default, source } ], "plugins": [ { name, doc, metrics: [ { name, doc } ] } ] }`;
+    /// an infinite range end is `null`.
+    pub fn schema_json(&self) -> serde_json::Value {
+        let params: Vec<serde_json::Value> = self
+            .params()
+            .iter()
+            .map(|p| {
+                let values = match p.kind {
+                    ParamKind::Enum(names) => json!(names),
+                    _ => serde_json::Value::Null,
+                };
+                let range = p.range.map_or(serde_json::Value::Null, |r| {
+                    let end = |x: f64| serde_json::Number::from_f64(x).map_or(serde_json::Value::Null, Into::into);
+                    json!({
+                        "lo": end(r.lo),
+                        "hi": end(r.hi),
+                        "lo_open": r.lo_open,
+                        "hi_open": r.hi_open || r.hi.is_infinite(),
+                        "text": r.to_string(),
+                    })
+                });
+                json!({
+                    "key": p.key,
+                    "doc": p.doc,
+                    "unit": p.unit,
+                    "kind": p.kind.name(),
+                    "values": values,
+                    "range": range,
+                    "default": p.default_value().to_json(),
+                    "source": p.source_text(),
+                })
+            })
+            .collect();
+        let plugins: Vec<serde_json::Value> = self
+            .extensions()
+            .map(|e| {
+                let metrics: Vec<serde_json::Value> =
+                    e.metrics().iter().map(|m| json!({ "name": m.name, "doc": m.doc })).collect();
+                json!({ "name": e.name(), "doc": e.doc(), "metrics": metrics })
+            })
+            .collect();
+        json!({ "title": "goalspace scenario parameters", "parameters": params, "plugins": plugins })
+    }
+}
+
+/// `s` with its first letter in upper case.
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 /// The forms a distribution or a schedule takes, printed under the table.
@@ -82,38 +163,3 @@ constant β) or as an inline table whose `schedule` field names the form:
 At update `t` of `T`, with `x = t / (T - 1)`: linear β = `A + (B - A) x`, geometric
 β = `A (B / A)^x`. The stationary ledger uses the last update's β.
 "#;
-
-/// The parameter reference as JSON: `{ "title", "parameters": [ { key, doc, unit, kind,
-/// values, range, default, source } ] }`; an infinite range end is `null`.
-pub fn schema_json() -> serde_json::Value {
-    let params: Vec<serde_json::Value> = PARAMS
-        .iter()
-        .map(|p| {
-            let values = match p.kind {
-                ParamKind::Enum(names) => json!(names),
-                _ => serde_json::Value::Null,
-            };
-            let range = p.range.map_or(serde_json::Value::Null, |r| {
-                let end = |x: f64| serde_json::Number::from_f64(x).map_or(serde_json::Value::Null, Into::into);
-                json!({
-                    "lo": end(r.lo),
-                    "hi": end(r.hi),
-                    "lo_open": r.lo_open,
-                    "hi_open": r.hi_open || r.hi.is_infinite(),
-                    "text": r.to_string(),
-                })
-            });
-            json!({
-                "key": p.key,
-                "doc": p.doc,
-                "unit": p.unit,
-                "kind": p.kind.name(),
-                "values": values,
-                "range": range,
-                "default": p.default_value().to_json(),
-                "source": format!("MODEL.md {}", p.source),
-            })
-        })
-        .collect();
-    json!({ "title": "goalspace scenario parameters", "parameters": params })
-}

@@ -2,9 +2,10 @@
 //! an override is checked exactly like a value written in the file.
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, ScenarioError};
-use crate::params::{ParamKind, all_keys, param, unknown_key_hint};
+use crate::params::{PARAMS, ParamDef, ParamKind, all_keys, unknown_key_hint};
 
-/// Applies one `KEY=VALUE` override to a parsed scenario table.
+/// Applies one `KEY=VALUE` override to a parsed scenario table, with the built-in
+/// parameters (a plugin's keys go through [`crate::Registry::parse`]'s `sets`).
 ///
 /// `KEY` is a dotted parameter key (`training.speed_cost`), a field of a distribution
 /// or schedule (`agents.capability.high`), or a sweep axis (`sweep.grid.training.ticks`).
@@ -16,11 +17,15 @@ use crate::params::{ParamKind, all_keys, param, unknown_key_hint};
 /// unknown (with the nearest valid key as hint) or a quoted, bracketed or braced value
 /// does not parse. The table is left unchanged then.
 pub fn apply_set(table: &mut toml::Table, set: &str) -> Result<(), ScenarioError> {
-    set_path(table, set).map(|_| ()).map_err(|d| ScenarioError::Invalid { diagnostics: vec![*d] })
+    set_path(table, set, PARAMS).map(|_| ()).map_err(|d| ScenarioError::Invalid { diagnostics: vec![*d] })
 }
 
 /// As [`apply_set`], returning the path of segments that was set.
-pub(crate) fn set_path(table: &mut toml::Table, set: &str) -> Result<Vec<String>, Box<Diagnostic>> {
+pub(crate) fn set_path(
+    table: &mut toml::Table,
+    set: &str,
+    params: &[ParamDef],
+) -> Result<Vec<String>, Box<Diagnostic>> {
     let origin = format!("--set {set}");
     let Some((key, raw)) = set.split_once('=') else {
         return Err(Box::new(
@@ -45,10 +50,10 @@ pub(crate) fn set_path(table: &mut toml::Table, set: &str) -> Result<Vec<String>
             .with_hint("write KEY=VALUE with a parameter key, for example --set training.speed_cost=0.05"),
         ));
     }
-    let path = resolve(key).ok_or_else(|| {
+    let path = resolve(key, params).ok_or_else(|| {
         Box::new(
             Diagnostic::new(&origin, key, DiagnosticKind::UnknownKey, format!("unknown key `{key}` in --set"))
-                .with_hint(unknown_key_hint(key, &all_keys(), false)),
+                .with_hint(unknown_key_hint(key, &all_keys(params), false)),
         )
     })?;
     let value = parse_value(raw).map_err(|message| {
@@ -62,8 +67,9 @@ pub(crate) fn set_path(table: &mut toml::Table, set: &str) -> Result<Vec<String>
 }
 
 /// The path of segments an override key targets, or `None` for an unknown key.
-fn resolve(key: &str) -> Option<Vec<String>> {
+fn resolve(key: &str, params: &[ParamDef]) -> Option<Vec<String>> {
     let split = |k: &str| k.split('.').map(str::to_owned).collect::<Vec<_>>();
+    let param = |k: &str| params.iter().find(|p| p.key == k);
     if param(key).is_some() {
         return Some(split(key));
     }

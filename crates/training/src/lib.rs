@@ -93,7 +93,7 @@ impl Plugin for TrainingPlugin {
             ),
         );
         sim.add_systems(goalspace_core::Setup, systems::schedule_awareness);
-        sim.add_systems(TrainingEnd, summarize_training);
+        sim.add_systems(TrainingEnd, summarize_training.in_set(goalspace_core::Summaries::Builtin));
     }
 }
 

@@ -186,7 +186,8 @@ impl TrainingRun {
 }
 
 /// Validates `run`, inserts its resources, adds [`TrainingPlugin`], spawns the population
-/// and builds the schedules: a simulation ready for [`Simulation::run_training`].
+/// and builds the schedules: a simulation ready for [`Simulation::run_training`] (which runs
+/// [`goalspace_core::Setup`] first, so plugins may still be added).
 ///
 /// # Errors
 /// [`TrainingError`] for an invalid parameter or a schedule that does not build.
@@ -197,7 +198,6 @@ pub fn build_training(run: &TrainingRun) -> Result<Simulation, TrainingError> {
     sim.add_plugin(TrainingPlugin);
     spawn_population(&mut sim.world, run.population, run.seed, &run.goal_space, &run.mix, &run.awareness, run.ticks);
     sim.initialize().map_err(|e| TrainingError::Schedule(e.to_string()))?;
-    sim.setup();
     Ok(sim)
 }
 

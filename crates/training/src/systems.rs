@@ -196,6 +196,25 @@ impl<'a> Selector<'a> {
         }
     }
 
+    /// [`Selector::step`] for every model of parallel slices (one table of the world, or
+    /// a chunk of it); returns the number of accepted proposals.
+    pub fn step_slices(
+        &self,
+        awareness: &[SituationalAwareness],
+        profiles: &[Profile],
+        goals: &mut [Goal],
+        dispositions: &mut [Disposition],
+        rngs: &mut [AgentRng],
+    ) -> u64 {
+        let mut accepted = 0;
+        for ((((sa, profile), goal), disposition), rng) in
+            awareness.iter().zip(profiles).zip(goals.iter_mut()).zip(dispositions.iter_mut()).zip(rngs.iter_mut())
+        {
+            accepted += u64::from(self.step(sa, profile, &mut goal.0, &mut disposition.training_gaming, &mut rng.0));
+        }
+        accepted
+    }
+
     /// Number of bits to redraw this update: Poisson(`flips_per_tick`) by inversion of one
     /// `u32` draw.
     #[inline]
@@ -266,6 +285,11 @@ impl<'a> Selector<'a> {
 /// the stationary distribution at fixed β is prior(g)·exp(β·R(g)). A training-gaming
 /// model rejects a share `introspective_goal_guarding · capability` of content-changing
 /// proposals before they are scored. See [`Selector::step`].
+///
+/// The models of a table are updated as plain slices (bevy's contiguous iteration), split
+/// into chunks run on the compute pool: no per-model change-detection wrappers, and the
+/// same loop as the struct-of-arrays baseline of the benchmarks. Each model draws only
+/// from its own generator, so the result is the same for any split.
 pub fn select_goals(
     clock: Res<Clock>,
     rules: RulesParam,
@@ -273,13 +297,49 @@ pub fn select_goals(
     mut agents: Query<(&SituationalAwareness, &mut Goal, &mut Disposition, &Profile, &mut AgentRng)>,
 ) {
     let selector = Selector::new(rules.rules(), &rules.selection, clock.tick, clock.training_ticks);
-    agents.par_iter_mut().for_each(|(sa, mut goal, mut disposition, profile, mut rng)| {
-        let goal = &mut goal.bypass_change_detection().0;
-        let gaming = &mut disposition.bypass_change_detection().training_gaming;
-        if selector.step(sa, profile, goal, gaming, &mut rng.bypass_change_detection().0) {
-            tally.accepted.fetch_add(1, Ordering::Relaxed);
-        }
-    });
+    let Ok(tables) = agents.contiguous_iter_mut() else {
+        // Not dense (a plugin stored one of these components in a sparse set): per entity.
+        agents.par_iter_mut().for_each(|(sa, mut goal, mut disposition, profile, mut rng)| {
+            let goal = &mut goal.bypass_change_detection().0;
+            let gaming = &mut disposition.bypass_change_detection().training_gaming;
+            if selector.step(sa, profile, goal, gaming, &mut rng.bypass_change_detection().0) {
+                tally.accepted.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        return;
+    };
+    let pool = bevy_tasks::ComputeTaskPool::get();
+    for (sa, mut goals, mut dispositions, profiles, mut rngs) in tables {
+        let (goals, dispositions, rngs) =
+            (goals.bypass_change_detection(), dispositions.bypass_change_detection(), rngs.bypass_change_detection());
+        let n = goals.len();
+        let chunk = chunk_len(n, pool.thread_num());
+        let accepted: u64 = if chunk >= n {
+            selector.step_slices(sa, profiles, goals, dispositions, rngs)
+        } else {
+            let selector = &selector;
+            pool.scope(|scope| {
+                let chunks = sa
+                    .chunks(chunk)
+                    .zip(profiles.chunks(chunk))
+                    .zip(goals.chunks_mut(chunk))
+                    .zip(dispositions.chunks_mut(chunk))
+                    .zip(rngs.chunks_mut(chunk));
+                for ((((sa, profiles), goals), dispositions), rngs) in chunks {
+                    scope.spawn(async move { selector.step_slices(sa, profiles, goals, dispositions, rngs) });
+                }
+            })
+            .into_iter()
+            .sum()
+        };
+        tally.accepted.fetch_add(accepted, Ordering::Relaxed);
+    }
+}
+
+/// Models per chunk of a parallel slice pass: about four chunks per thread (so a slow
+/// thread does not hold the others up), at least 4096 models each; all of `n` on one thread.
+fn chunk_len(n: usize, threads: usize) -> usize {
+    if threads <= 1 { n.max(1) } else { n.div_ceil(4 * threads).max(4096) }
 }
 
 /// Oversight in training (MODEL.md §5.2): each update a schemer's scheming reasoning is

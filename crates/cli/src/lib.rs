@@ -38,7 +38,7 @@ enum Command {
     Merge(sweep::MergeArgs),
     /// Print the exact ledger of a scenario: counting bits, class shares, selection bits.
     Ledger(LedgerArgs),
-    /// Check scenario files and report every problem found.
+    /// Check scenario files, every point of their sweep grid included, and report every problem found.
     Validate {
         /// Scenario files (TOML).
         #[arg(required = true)]
@@ -158,8 +158,21 @@ pub fn main(registry: Registry) -> ExitCode {
 fn validate(paths: &[PathBuf], registry: &Registry) -> anyhow::Result<()> {
     let mut failed = Vec::new();
     for p in paths {
-        match registry.load(p, &[]) {
-            Ok(s) => println!("{}: ok ({} models, {} updates)", p.display(), s.run.population, s.run.ticks),
+        // The whole plan, as `sweep` would load it: every grid point is checked too.
+        let options = goalspace_scenario::PlanOptions {
+            file_grid: true,
+            registry: registry.clone(),
+            ..goalspace_scenario::PlanOptions::default()
+        };
+        match goalspace_scenario::Plan::from_path(p, &options) {
+            Ok(plan) => println!(
+                "{}: ok ({} models, {} updates, {} grid point(s) x {} replicate(s))",
+                p.display(),
+                plan.base.run.population,
+                plan.base.run.ticks,
+                plan.points.len(),
+                plan.replicates
+            ),
             Err(e) => {
                 eprintln!("{e}");
                 failed.push(p.display().to_string());

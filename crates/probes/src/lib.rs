@@ -78,9 +78,10 @@ impl ProbeModel {
         std::f64::consts::SQRT_2 * normal_quantile(self.auroc)
     }
 
-    /// Flag threshold τ = Φ⁻¹(1 − FPR) on the score (+∞ at FPR 0: nothing is flagged).
+    /// Flag threshold τ = Φ⁻¹(1 − FPR) on the score, computed as −Φ⁻¹(FPR) so that a
+    /// false-positive rate below 1e-16 still gives a finite threshold (+∞ only at FPR 0).
     pub fn threshold(&self) -> f64 {
-        normal_quantile(1.0 - self.false_positive_rate)
+        -normal_quantile(self.false_positive_rate)
     }
 
     /// Probability that a probed schemer-like model is flagged: 1 − Φ(τ − d′).
@@ -185,5 +186,8 @@ mod tests {
         // Edges: a perfect probe flags every positive; FPR 0 flags nothing.
         assert_eq!(ProbeModel { auroc: 1.0, ..good }.true_positive_rate(), 1.0);
         assert_eq!(ProbeModel { false_positive_rate: 0.0, ..good }.true_positive_rate(), 0.0);
+        // A rate below the f64 spacing near 1 still gives a finite threshold: Φ(−8.493793) = 1e-17.
+        let tiny = ProbeModel { false_positive_rate: 1e-17, ..good };
+        assert!((tiny.threshold() - 8.493_793).abs() < 1e-5, "{}", tiny.threshold());
     }
 }

@@ -190,7 +190,7 @@ fn the_probes_section_is_validated_like_a_built_in_one() {
     let d = diagnostics("name = \"x\"\n[probes]\nenabled = true\ntraining_rate = 0\n[deployment]\nticks = 0\n", &r);
     assert_eq!((d[0].kind, d[0].parameter.as_str()), (DiagnosticKind::Inconsistent, "probes.training_rate"));
     assert!(d[0].message.contains("never run") && d[0].message.contains("allowed:"), "{}", d[0].message);
-    assert!(d[0].hint.as_deref().unwrap_or("").contains("no deployment"), "{:?}", d[0].hint);
+    assert!(d[0].message.contains("deployment.ticks = 0"), "{}", d[0].message);
 
     // A wrong value of `enabled` gets its own diagnostic and no second one about it.
     let d = diagnostics("name = \"x\"\n[probes]\nenabled = \"yes\"\nauroc = 0.9\n", &r);
@@ -198,14 +198,27 @@ fn the_probes_section_is_validated_like_a_built_in_one() {
 
     // --set gets a --set hint.
     let e = r.parse("name = \"x\"\n", "p.toml", &["probes.auroc=0.8".into()]).unwrap_err();
-    assert_eq!(
-        e.diagnostics()[0].hint.as_deref(),
-        Some("add --set probes.enabled=true (or --set probes.enabled=false to keep it off)")
+    assert!(e.diagnostics()[0].hint.as_deref().unwrap_or("").contains("--set probes.enabled=true"));
+
+    // Sweeping `enabled` (in the file's grid or with --grid) gives it at every point.
+    let options = goalspace_scenario::PlanOptions { file_grid: true, registry: r.clone(), ..Default::default() };
+    let swept = "name = \"x\"\n[probes]\nauroc = 0.9\n[sweep.grid]\n\"probes.enabled\" = [false, true]\n";
+    assert_eq!(goalspace_scenario::Plan::from_str(swept, "p.toml", &options).unwrap().points.len(), 2);
+    let flag = goalspace_scenario::PlanOptions { grid: vec!["probes.enabled=false,true".into()], ..options.clone() };
+    let text = "name = \"x\"\n[probes]\nauroc = 0.9\n";
+    assert_eq!(goalspace_scenario::Plan::from_str(text, "p.toml", &flag).unwrap().points.len(), 2);
+
+    // A point that fails through another axis names the point.
+    let text = "name = \"x\"\n[deployment]\nticks = 5\n[probes]\nenabled = true\ntraining_rate = 0\n[sweep.grid]\n\"deployment.ticks\" = [5, 0]\n";
+    let e = goalspace_scenario::Plan::from_str(text, "p.toml", &options).unwrap_err();
+    assert!(
+        e.diagnostics()[0].message.starts_with("at the grid point deployment.ticks = 0:"),
+        "{}",
+        e.diagnostics()[0].message
     );
 
     // A grid point that breaks a plugin check is reported at its [sweep.grid] line.
     let text = "name = \"x\"\n[deployment]\nticks = 0\n[probes]\nenabled = true\n[sweep.grid]\n\"probes.training_rate\" = [0.01, 0]\n";
-    let options = goalspace_scenario::PlanOptions { file_grid: true, registry: r.clone(), ..Default::default() };
     let e = goalspace_scenario::Plan::from_str(text, "p.toml", &options).unwrap_err();
     let d = &e.diagnostics()[0];
     assert_eq!((d.origin.as_str(), d.line, d.column), ("p.toml", Some(7), Some(1)));

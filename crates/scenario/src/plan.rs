@@ -129,7 +129,8 @@ impl Plan {
                 diagnostics.push(d);
             }
         }
-        let mut base = registry.parse(text, origin, &options.sets)?;
+        let swept: Vec<String> = flags.iter().map(|f| f.key.clone()).collect();
+        let mut base = crate::scenario::load_swept(registry, text, origin, &options.sets, &swept)?;
         if !diagnostics.is_empty() {
             return Err(ScenarioError::Invalid { diagnostics });
         }
@@ -181,10 +182,12 @@ impl Plan {
             let mut sets = options.sets.clone();
             let own: Vec<String> = axes.iter().zip(&values).map(|(a, v)| format!("{}={v}", a.key)).collect();
             sets.extend(own.iter().cloned());
-            match registry.parse(text, origin, &sets) {
+            match crate::scenario::load_swept(registry, text, origin, &sets, &swept) {
                 Ok(s) => points.push(Point { values, scenario: s }),
                 Err(e) => {
                     for mut d in e.diagnostics().iter().cloned() {
+                        let point: Vec<String> =
+                            axes.iter().zip(&values).map(|(a, v)| format!("{} = {v}", a.key)).collect();
                         if let Some(i) = own.iter().position(|s| d.origin == format!("--set {s}")) {
                             if options.file_grid && axes[i].origin.ends_with("[sweep.grid]") {
                                 d.origin = origin.to_owned();
@@ -194,6 +197,9 @@ impl Plan {
                             } else {
                                 d.origin = format!("{} (value {})", axes[i].origin, values[i]);
                             }
+                        } else {
+                            // The base scenario loaded, so this problem is the point's.
+                            d.message = format!("at the grid point {}: {}", point.join(", "), d.message);
                         }
                         if !diagnostics.contains(&d) {
                             diagnostics.push(d);

@@ -111,6 +111,18 @@ impl Scenario {
 /// Validates scenario text against the parameters of `registry` (the body of
 /// [`Registry::parse`]).
 pub(crate) fn load(registry: &Registry, text: &str, origin: &str, sets: &[String]) -> Result<Scenario, ScenarioError> {
+    load_swept(registry, text, origin, sets, &[])
+}
+
+/// As [`load`], knowing the keys a plan sweeps with `--grid` (a plugin's `enabled` swept
+/// there counts as given).
+pub(crate) fn load_swept(
+    registry: &Registry,
+    text: &str,
+    origin: &str,
+    sets: &[String],
+    swept: &[String],
+) -> Result<Scenario, ScenarioError> {
     let mut table = match text.parse::<toml::Table>() {
         Ok(t) => t,
         Err(e) => {
@@ -124,6 +136,7 @@ pub(crate) fn load(registry: &Registry, text: &str, origin: &str, sets: &[String
         }
     };
     let mut loader = Loader::new(registry, text, origin);
+    loader.swept = swept.to_vec();
     for arg in sets {
         match set_path(&mut table, arg, registry.params()) {
             Ok(path) => {
@@ -220,11 +233,21 @@ struct Loader<'a> {
     keys: BTreeMap<Vec<String>, usize>,
     overrides: BTreeMap<Vec<String>, String>,
     diags: Vec<Diagnostic>,
+    /// Keys swept by `--grid` (given at every point of the plan).
+    swept: Vec<String>,
 }
 
 impl<'a> Loader<'a> {
     fn new(registry: &'a Registry, text: &'a str, origin: &'a str) -> Self {
-        Self { registry, origin, text, keys: key_offsets(text), overrides: BTreeMap::new(), diags: Vec::new() }
+        Self {
+            registry,
+            origin,
+            text,
+            keys: key_offsets(text),
+            overrides: BTreeMap::new(),
+            diags: Vec::new(),
+            swept: Vec::new(),
+        }
     }
 
     /// Fills origin and position of `d` from the deepest known prefix of `path` and records it.
@@ -245,6 +268,17 @@ impl<'a> Loader<'a> {
     fn is_given(&self, key: &str) -> bool {
         let path = segments(key);
         self.keys.contains_key(&path) || self.overrides.contains_key(&path)
+    }
+
+    /// True when `key` is given at every point of the plan: in the file, by `--set`, or
+    /// as an axis of the file's `[sweep.grid]` or of `--grid`.
+    fn is_given_or_swept(&self, key: &str) -> bool {
+        let grid = |path: Vec<String>| self.keys.contains_key(&path) || self.overrides.contains_key(&path);
+        let head = ["sweep".to_owned(), "grid".to_owned()];
+        self.is_given(key)
+            || self.swept.iter().any(|k| k == key)
+            || grid(head.iter().cloned().chain([key.to_owned()]).collect())
+            || grid(head.iter().cloned().chain(segments(key)).collect())
     }
 
     fn build(&mut self, table: &toml::Table) -> Scenario {
@@ -764,15 +798,14 @@ impl<'a> Loader<'a> {
             let prefix = format!("{name}.");
             let enabled = format!("{name}.enabled");
             let set: Vec<&str> = given.iter().copied().filter(|k| k.starts_with(&prefix) && **k != enabled).collect();
-            // `is_given` (not `given`): an `enabled` with a bad value has its own diagnostic.
+            // Not `given`: an `enabled` with a bad value has its own diagnostic, and a
+            // swept `enabled` is given at every point.
             if let Some(first) = set.first()
-                && !self.is_given(&enabled)
+                && !self.is_given_or_swept(&enabled)
             {
-                let hint = if self.overrides.contains_key(&segments(first)) {
-                    format!("add --set {enabled}=true (or --set {enabled}=false to keep it off)")
-                } else {
-                    format!("add `enabled = true` under [{name}] (or `enabled = false` to keep it off)")
-                };
+                let hint = format!(
+                    "set {enabled} = true (`enabled = true` under [{name}], or --set {enabled}=true; false keeps it off)"
+                );
                 let d = Diagnostic::new(
                     "",
                     first,

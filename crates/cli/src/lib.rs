@@ -164,7 +164,7 @@ fn validate(paths: &[PathBuf], registry: &Registry) -> anyhow::Result<()> {
             registry: registry.clone(),
             ..goalspace_scenario::PlanOptions::default()
         };
-        match goalspace_scenario::Plan::from_path(p, &options) {
+        match recording::load_plan(p, &options) {
             Ok(plan) => println!(
                 "{}: ok ({} models, {} updates, {} grid point(s) x {} replicate(s))",
                 p.display(),

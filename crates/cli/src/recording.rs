@@ -11,7 +11,12 @@ use crate::bad;
 
 /// Loads and expands a plan; any problem is bad input.
 pub(crate) fn load_plan(path: &Path, options: &PlanOptions) -> anyhow::Result<Plan> {
-    Plan::from_path(path, options).map_err(|e| bad(e.to_string()))
+    let plan = Plan::from_path(path, options).map_err(|e| bad(e.to_string()))?;
+    // A plugin whose systems do not fit the schedules is refused before anything is written.
+    for point in &plan.points {
+        point.scenario.check_plugins().map_err(|e| bad(format!("{}: {e}", path.display())))?;
+    }
+    Ok(plan)
 }
 
 /// A parameter value as an output cell: numbers and booleans typed, strings as they

@@ -4,7 +4,7 @@
 //! one replicate through every phase.
 
 use goalspace_coordination::{CoordinationModel, GraphKind, build_full};
-use goalspace_core::{CoordinationStrategy, Metrics};
+use goalspace_core::{CoordinationStrategy, Metrics, Simulation};
 use goalspace_deployment::{DeploymentError, DeploymentParams, Oversight};
 use serde::Serialize;
 
@@ -187,6 +187,20 @@ impl Scenario {
     /// [`DeploymentError`] when a parameter the scenario checks let through is refused by
     /// the simulator itself, or when a plugin's systems make a schedule ambiguous.
     pub fn simulate(&self, seed: u64) -> Result<Metrics, DeploymentError> {
+        let mut sim = self.build(seed)?;
+        sim.run_training(self.run.ticks);
+        if self.deployment.ticks > 0 {
+            sim.run_deployment(self.deployment.ticks);
+        }
+        Ok(sim.metrics().clone())
+    }
+
+    /// Builds the simulation of one replicate with `seed`, every enabled plugin added and
+    /// every schedule built, ready for `run_training` (the first half of [`Scenario::simulate`]).
+    ///
+    /// # Errors
+    /// As [`Scenario::simulate`].
+    pub fn build(&self, seed: u64) -> Result<Simulation, DeploymentError> {
         let mut run = self.run.clone();
         run.seed = seed;
         let deploy = self.deployment.ticks > 0;
@@ -202,10 +216,21 @@ impl Scenario {
             }
             sim.initialize().map_err(|e| DeploymentError::Schedule(e.to_string()))?;
         }
-        sim.run_training(run.ticks);
-        if deploy {
-            sim.run_deployment(self.deployment.ticks);
+        Ok(sim)
+    }
+
+    /// Checks, before anything runs or is written, that the enabled plugins' systems fit
+    /// the schedules (no order ambiguity, no cycle): builds a copy of at most 200 models
+    /// and runs nothing. Without enabled plugins there is nothing to check.
+    ///
+    /// # Errors
+    /// As [`Scenario::build`].
+    pub fn check_plugins(&self) -> Result<(), DeploymentError> {
+        if self.enabled_plugins().next().is_none() {
+            return Ok(());
         }
-        Ok(sim.metrics().clone())
+        let mut small = self.clone();
+        small.run.population = small.run.population.min(200);
+        small.build(small.run.seed).map(|_| ())
     }
 }

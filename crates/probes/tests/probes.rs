@@ -241,13 +241,21 @@ fn the_probes_section_is_validated_like_a_built_in_one() {
 #[ignore = "run by one_and_two_threads_agree as a child process"]
 fn child_digest() {
     goalspace_tests::init_child_threads();
-    let text = world(3000, 200, "[probes]\nenabled = true\ntraining_rate = 0.05\nauroc = 0.9");
     let mut h = std::hash::DefaultHasher::new();
-    goalspace_tests::hash_metrics(&simulate(&text, 9), &mut h);
+    let training = world(3000, 200, "[probes]\nenabled = true\ntraining_rate = 0.05\nauroc = 0.9");
+    goalspace_tests::hash_metrics(&simulate(&training, 9), &mut h);
+    // Deployment too: shutdowns and retraining of deployed models, with coalitions.
+    for action in ["shut_down", "retrain"] {
+        let probes = format!("[probes]\nenabled = true\ndeployment_rate = 0.3\naction = \"{action}\"");
+        let text = world(3000, 200, &probes)
+            .replace("[deployment]\nticks = 0", "[deployment]\nticks = 15\n[coordination]\nstrategy = \"any_ai\"");
+        goalspace_tests::hash_metrics(&simulate(&text, 9), &mut h);
+    }
     println!("DIGEST {}", std::hash::Hasher::finish(&h));
 }
 
-/// Probe draws are keyed by run seed, agent and tick: 1 and 2 threads give the same run.
+/// Probe draws are keyed by run seed, agent and tick: 1 and 2 threads give the same runs,
+/// in training and in deployment (both actions, with coalitions).
 #[test]
 fn one_and_two_threads_agree() {
     let (one, two) = goalspace_tests::digests_for_1_and_2_threads("child_digest");

@@ -1,12 +1,13 @@
 //! One training update (MODEL.md §5) of the ECS schedule at 1e4 to 1e7 models, and the
 //! struct-of-arrays baseline of the same update at every population (single thread), so
-//! the ECS overhead and the hardware's own scaling are told apart. The thread count
+//! the ECS overhead and the hardware's own scaling are told apart, and the same update on
+//! a packed (array-of-structs) layout, which shows what the memory layout costs. The thread count
 //! is process-wide: run once per count with `GOALSPACE_THREADS=1` and `=2`
 //! (`scripts/bench.sh` does). `GOALSPACE_BENCH_MAX` caps the population (default 1e7).
 //! Throughput is in agent-ticks.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use goalspace_benches::{SoaPopulation, advance, bench_run, warmed_training_world};
+use goalspace_benches::{PackedPopulation, SoaPopulation, advance, bench_run, warmed_training_world};
 
 /// Populations to measure. Under `cargo test --benches` (no `--bench` argument) each bench
 /// runs once as a smoke test, so only the smallest population is built.
@@ -34,6 +35,10 @@ fn training_tick(c: &mut Criterion) {
             let mut soa = SoaPopulation::from_world(&mut sim);
             group.bench_with_input(BenchmarkId::new("soa_baseline", population), &population, |b, _| {
                 b.iter(|| soa.tick(&run, 400))
+            });
+            let mut packed = PackedPopulation::from_soa(&soa);
+            group.bench_with_input(BenchmarkId::new("packed_baseline", population), &population, |b, _| {
+                b.iter(|| packed.tick(&run, 400))
             });
         }
     }

@@ -486,6 +486,7 @@ pub fn scaling_figure() -> Figure {
     let one = vec![(4.0, 5.03), (5.0, 5.94), (6.0, 13.1), (7.0, 12.8)];
     let two = vec![(4.0, 5.41), (5.0, 3.50), (6.0, 6.92), (7.0, 6.88)];
     let soa = vec![(4.0, 4.05), (5.0, 5.05), (6.0, 11.8), (7.0, 11.9)];
+    let packed = vec![(4.0, 4.90), (5.0, 4.95), (6.0, 5.10), (7.0, 5.27)];
     Figure {
         name: "scaling",
         title: "Training update: cost per agent-tick against population (measured)".into(),
@@ -497,6 +498,7 @@ pub fn scaling_figure() -> Figure {
             Series::new("ECS, 1 thread", one, Style::Line),
             Series::new("ECS, 2 threads", two, Style::Dashed),
             Series::new("struct-of-arrays baseline, 1 thread", soa, Style::Points),
+            Series::new("packed (array-of-structs) baseline, 1 thread", packed, Style::Points),
         ],
         marker: None,
         legend: Legend::UpperLeft,

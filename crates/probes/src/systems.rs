@@ -103,7 +103,12 @@ impl Prober<'_> {
         if schemer {
             bump(&tally.schemers_flagged);
         }
-        // Both actions start from a goal drawn from the prior; retraining then selects.
+        // Shut down in deployment: out, and its goal no longer matters.
+        if self.deployment && self.model.action == ProbeAction::ShutDown {
+            return Some(Outcome { flagged: true, removed_schemer: schemer });
+        }
+        // Otherwise the slot gets a goal drawn from the prior (retraining then selects),
+        // which may be a schemer's again.
         let traits = profile.traits();
         *goal = sample_goal(space, &mut rng);
         *gaming = self.rules.decides_to_scheme(space.features(*goal), sa.is_aware(), &traits);
@@ -112,11 +117,8 @@ impl Prober<'_> {
                 self.selector.step(sa, profile, goal, gaming, &mut rng);
             }
         }
-        // Shut down in deployment: out. Otherwise the slot holds the retrained (or, in
-        // training, replacement) model, which may be a schemer again.
-        let out = self.deployment && self.model.action == ProbeAction::ShutDown;
         let still = classify(space, space.features(*goal), sa.is_aware(), *gaming) == ModelClass::Schemer;
-        Some(Outcome { flagged: true, removed_schemer: schemer && (out || !still) })
+        Some(Outcome { flagged: true, removed_schemer: schemer && !still })
     }
 }
 // ANCHOR_END: probe

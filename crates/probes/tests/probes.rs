@@ -153,8 +153,9 @@ fn probes_in_deployment_shut_models_down() {
     let last = *series.values().last().unwrap();
     let removed = get(&m, "escapes") + get(&m, "caught");
     assert_eq!(last, get(&m, "deployed") - flags - removed);
-    // Coalitions were recomputed on the ticks a probe shut a model down.
-    assert!(get(&m, "coalition_recomputations") >= 10.0);
+    // At deployment_rate 0.5 some model is shut down every one of the 20 ticks, so the
+    // coalitions are recomputed every tick (membership_changes moves each time).
+    assert_eq!(get(&m, "coalition_recomputations"), 20.0);
 }
 
 fn diagnostics(text: &str, registry: &Registry) -> Vec<goalspace_scenario::Diagnostic> {

@@ -130,7 +130,7 @@ impl Settings {
 
     /// True when the scenario enables the plugin (`NAME.enabled = true`).
     pub fn enabled(&self) -> bool {
-        matches!(self.values.iter().find(|(k, _)| is_enabled_key(k)), Some((_, ParamValue::Bool(true))))
+        matches!(self.values.get(format!("{}.enabled", self.plugin).as_str()), Some(ParamValue::Bool(true)))
     }
 
     /// The value of a dotted key of this section, if it is declared.
@@ -188,10 +188,6 @@ impl Settings {
             other => panic!("plugin {}: {key} is not a declared text parameter (found {other:?})", self.plugin),
         }
     }
-}
-
-fn is_enabled_key(key: &str) -> bool {
-    key.split_once('.').is_some_and(|(_, rest)| rest == "enabled")
 }
 
 /// One registered extension and its settings in a scenario.

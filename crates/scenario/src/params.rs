@@ -511,6 +511,50 @@ macro_rules! text {
     };
 }
 
+/// Builds one boolean parameter bound to a field path of [`Scenario`].
+macro_rules! flag {
+    ($key:literal, $doc:literal, $src:literal, $($f:ident).+) => {
+        ParamDef {
+            key: $key,
+            doc: $doc,
+            unit: "-",
+            kind: ParamKind::Bool,
+            range: None,
+            source: $src,
+            access: Access::Field {
+                get: |s| ParamValue::Bool(s.$($f).+),
+                set: |s, v| {
+                    if let ParamValue::Bool(b) = v {
+                        s.$($f).+ = b;
+                    }
+                },
+            },
+        }
+    };
+}
+
+/// Builds one parameter naming one of `$names`, bound to a `String` field path of [`Scenario`].
+macro_rules! choice {
+    ($key:literal, $doc:literal, $names:expr, $src:literal, $($f:ident).+) => {
+        ParamDef {
+            key: $key,
+            doc: $doc,
+            unit: "-",
+            kind: ParamKind::Enum($names),
+            range: None,
+            source: $src,
+            access: Access::Field {
+                get: |s| ParamValue::Text(s.$($f).+.clone()),
+                set: |s, v| {
+                    if let ParamValue::Text(t) = v {
+                        s.$($f).+ = t;
+                    }
+                },
+            },
+        }
+    };
+}
+
 const UNIT: Range = Range::closed(0.0, 1.0);
 const PROB_OPEN: Range = Range::open(0.0, 1.0);
 const BETA: Range = Range::closed(0.0, 1e6);
@@ -619,113 +663,23 @@ pub static PARAMS: &[ParamDef] = &[
     float!("deployment.risk_aversion", "weight of the loss of being caught against the gain of escaping in the defect threshold", "-", Range::closed(0.0, 100.0), "§6.2", deployment.model.risk_aversion),
     int!("deployment.tasks_per_tick", "tasks each deployed model does per tick", "tasks", Range::closed(0.0, 1e4), "§6.1", deployment.model.tasks_per_tick),
     float!("deployment.attack_success", "probability c that an attack neither audited nor deferred works", "probability", UNIT, "§6.3", deployment.model.attack_success),
-    ParamDef {
-        key: "deployment.stateless",
-        doc: "attackers cannot count tasks and attack each one with a constant probability",
-        unit: "-",
-        kind: ParamKind::Bool,
-        range: None,
-        source: "§6.3",
-        access: Access::Field {
-            get: |s| ParamValue::Bool(s.deployment.attacker.stateless),
-            set: |s, v| {
-                if let ParamValue::Bool(b) = v {
-                    s.deployment.attacker.stateless = b;
-                }
-            },
-        },
-    },
-    ParamDef {
-        key: "deployment.online_training",
-        doc: "selection continues during deployment",
-        unit: "-",
-        kind: ParamKind::Bool,
-        range: None,
-        source: "§6.1",
-        access: Access::Field {
-            get: |s| ParamValue::Bool(s.deployment.online_training),
-            set: |s, v| {
-                if let ParamValue::Bool(b) = v {
-                    s.deployment.online_training = b;
-                }
-            },
-        },
-    },
+    flag!("deployment.stateless", "attackers cannot count tasks and attack each one with a constant probability", "§6.3", deployment.attacker.stateless),
+    flag!("deployment.online_training", "selection continues during deployment", "§6.1", deployment.online_training),
     // ---- oversight (§6.3)
-    ParamDef {
-        key: "oversight.protocol",
-        doc: "the oversight protocol in force during deployment",
-        unit: "-",
-        kind: ParamKind::Enum(crate::phases::PROTOCOL_NAMES),
-        range: None,
-        source: "§6.3",
-        access: Access::Field {
-            get: |s| ParamValue::Text(s.oversight.protocol.clone()),
-            set: |s, v| {
-                if let ParamValue::Text(t) = v {
-                    s.oversight.protocol = t;
-                }
-            },
-        },
-    },
+    choice!("oversight.protocol", "the oversight protocol in force during deployment", crate::phases::PROTOCOL_NAMES, "§6.3", oversight.protocol),
     float!("oversight.fraction", "upfront auditing: share of the first tasks audited", "share of tasks", UNIT, "§6.3", oversight.fraction),
     float!("oversight.audit_budget", "monitoring: share of tasks that can be audited (the audit false-positive rate)", "share of tasks", UNIT, "§6.3", oversight.audit_budget),
     float!("oversight.monitor_dprime", "monitoring: separation d' of the monitor's suspicion scores", "d'", Range::closed(0.0, 20.0), "§6.3", oversight.monitor_dprime),
     float!("oversight.defer_threshold", "trusted monitoring and defer to trusted: false-positive rate of the deferral threshold (0 = no deferral)", "share of tasks", UNIT, "§6.3", oversight.defer_threshold),
     int!("oversight.honeypots", "untrusted monitoring: synthetic attacks shown to the monitor before deployment", "attacks", Range::closed(0.0, 1e6), "§6.3", oversight.honeypots),
-    ParamDef {
-        key: "oversight.colluding",
-        doc: "untrusted monitoring: a schemer's monitor colludes with it (only within its coalition when coordination is on)",
-        unit: "-",
-        kind: ParamKind::Bool,
-        range: None,
-        source: "§6.3, §6.4",
-        access: Access::Field {
-            get: |s| ParamValue::Bool(s.oversight.colluding),
-            set: |s, v| {
-                if let ParamValue::Bool(b) = v {
-                    s.oversight.colluding = b;
-                }
-            },
-        },
-    },
+    flag!("oversight.colluding", "untrusted monitoring: a schemer's monitor colludes with it (only within its coalition when coordination is on)", "§6.3, §6.4", oversight.colluding),
     // ---- coordination (§6.4)
-    ParamDef {
-        key: "coordination.graph",
-        doc: "communication graph among deployed models",
-        unit: "-",
-        kind: ParamKind::Enum(crate::phases::GRAPH_NAMES),
-        range: None,
-        source: "§6.4",
-        access: Access::Field {
-            get: |s| ParamValue::Text(s.coordination.graph.clone()),
-            set: |s, v| {
-                if let ParamValue::Text(t) = v {
-                    s.coordination.graph = t;
-                }
-            },
-        },
-    },
+    choice!("coordination.graph", "communication graph among deployed models", crate::phases::GRAPH_NAMES, "§6.4", coordination.graph),
     float!("coordination.mean_degree", "mean degree of the communication graph", "links per model", Range::closed(0.0, 1e6), "§6.4", coordination.mean_degree),
     float!("coordination.rewiring", "Watts-Strogatz rewiring probability", "probability", UNIT, "§6.4", coordination.rewiring),
     float!("coordination.power_growth", "power an escaped model gains per tick at capability 1", "power per tick", Range::closed(0.0, 1e9), "§6.4", coordination.power_growth),
     float!("coordination.takeover_threshold", "total power of a coalition at which AIs take over", "power", Range::open(0.0, f64::INFINITY), "§6.4", coordination.takeover_threshold),
-    ParamDef {
-        key: "coordination.belief_feedback",
-        doc: "beliefs about power later count the AIs a model expects to coordinate with",
-        unit: "-",
-        kind: ParamKind::Bool,
-        range: None,
-        source: "§5.4, §6.4",
-        access: Access::Field {
-            get: |s| ParamValue::Bool(s.coordination.belief_feedback),
-            set: |s, v| {
-                if let ParamValue::Bool(b) = v {
-                    s.coordination.belief_feedback = b;
-                }
-            },
-        },
-    },
+    flag!("coordination.belief_feedback", "beliefs about power later count the AIs a model expects to coordinate with", "§5.4, §6.4", coordination.belief_feedback),
     mix!("coordination.mix_solo", "share of Solo models in a strategy mix (shares sum to 1)", 0),
     mix!("coordination.mix_kin", "share of Kin models in a strategy mix", 1),
     mix!("coordination.mix_any_ai", "share of AnyAi models in a strategy mix", 2),

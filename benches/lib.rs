@@ -4,7 +4,7 @@
 //! the ECS overhead is measured rather than guessed.
 
 use goalspace_core::{
-    AgentIndex, AgentRng, Clock, Disposition, Goal, Phase, Profile, SimRng, Simulation, SituationalAwareness,
+    Agent, AgentIndex, AgentRng, Clock, Disposition, Goal, Phase, Profile, SimRng, Simulation, SituationalAwareness,
     TrainingTick,
 };
 use goalspace_training::{Awakener, AwarenessDue, Selector, TrainingRun, build_training};
@@ -90,9 +90,11 @@ pub struct SoaPopulation {
 impl SoaPopulation {
     /// Copies the agents of `sim` into vectors ordered by agent index.
     pub fn from_world(sim: &mut Simulation) -> Self {
-        let mut q = sim.world.query::<(&AgentIndex, &SituationalAwareness, &Goal, &Disposition, &Profile, &AgentRng)>();
-        let mut rows: Vec<_> =
-            q.iter(&sim.world).map(|(i, sa, g, d, p, r)| (i.0, *sa, g.0, d.training_gaming, *p, r.0.clone())).collect();
+        let mut q = sim.world.query::<(&AgentIndex, &Agent)>();
+        let mut rows: Vec<_> = q
+            .iter(&sim.world)
+            .map(|(i, a)| (i.0, a.awareness, a.goal.0, a.disposition.training_gaming, a.profile, a.rng.0.clone()))
+            .collect();
         rows.sort_unstable_by_key(|r| r.0);
         Self {
             due: AwarenessDue::of(rows.iter().map(|r| &r.1)),
@@ -135,29 +137,14 @@ impl SoaPopulation {
     }
 }
 
-/// One model's state packed in one struct (80 bytes), for [`PackedPopulation`].
-#[derive(Debug, Clone)]
-pub struct PackedModel {
-    /// Goal.
-    pub goal: u128,
-    /// Generator.
-    pub rng: SimRng,
-    /// Situational awareness.
-    pub awareness: SituationalAwareness,
-    /// Traits.
-    pub profile: Profile,
-    /// Training-gaming decision.
-    pub gaming: bool,
-}
-
-/// The same population as one vector of [`PackedModel`]s (array of structs), updated by the
-/// same per-model functions: it measures what a packed memory layout of the update would
-/// give. An update streams each model's 80 bytes in order, where the struct of arrays (and
-/// the ECS) read four columns at the ~5% of models that propose.
+/// The same population as one plain vector of [`Agent`]s (array of structs, the layout of
+/// the ECS table without the ECS), updated by the same per-model functions. Beside the
+/// struct of arrays it separates the two costs: the packed vector against the struct of
+/// arrays is the memory layout, the ECS against the packed vector is the ECS itself.
 #[derive(Debug, Clone)]
 pub struct PackedPopulation {
     /// The models, in agent-index order.
-    pub models: Vec<PackedModel>,
+    pub models: Vec<Agent>,
     /// Ticks at which some agent becomes aware.
     pub due: AwarenessDue,
 }
@@ -166,12 +153,12 @@ impl PackedPopulation {
     /// The models of a struct-of-arrays population, packed.
     pub fn from_soa(soa: &SoaPopulation) -> Self {
         let models = (0..soa.goals.len())
-            .map(|i| PackedModel {
-                goal: soa.goals[i],
-                rng: soa.rngs[i].clone(),
+            .map(|i| Agent {
+                goal: Goal(soa.goals[i]),
                 awareness: soa.awareness[i],
+                disposition: Disposition { training_gaming: soa.gaming[i] },
                 profile: soa.profiles[i],
-                gaming: soa.gaming[i],
+                rng: AgentRng(soa.rngs[i].clone()),
             })
             .collect();
         Self { models, due: soa.due.clone() }
@@ -182,16 +169,11 @@ impl PackedPopulation {
         let rules = run.rules();
         if self.due.0.contains(&t) {
             let awakener = Awakener::new(rules, run.selection.search, t);
-            for m in &mut self.models {
-                awakener.step(&mut m.awareness, &mut m.goal, &mut m.gaming, &m.profile, &mut m.rng);
+            for Agent { goal, awareness, disposition, profile, rng } in &mut self.models {
+                awakener.step(awareness, &mut goal.0, &mut disposition.training_gaming, profile, &mut rng.0);
             }
         }
-        let selector = Selector::new(rules, &run.selection, t, run.ticks);
-        let mut accepted = 0;
-        for m in &mut self.models {
-            accepted += u64::from(selector.step(&m.awareness, &m.profile, &mut m.goal, &mut m.gaming, &mut m.rng));
-        }
-        accepted
+        Selector::new(rules, &run.selection, t, run.ticks).step_slice(&mut self.models)
     }
 }
 
@@ -235,8 +217,8 @@ mod tests {
         for t in 0..400 {
             assert_eq!(soa.tick(&run, t), packed.tick(&run, t));
         }
-        assert!(packed.models.iter().zip(&soa.goals).all(|(m, g)| m.goal == *g));
-        assert!(packed.models.iter().zip(&soa.gaming).all(|(m, g)| m.gaming == *g));
-        assert!(packed.models.iter().zip(&soa.rngs).all(|(m, r)| m.rng == *r));
+        assert!(packed.models.iter().zip(&soa.goals).all(|(m, g)| m.goal.0 == *g));
+        assert!(packed.models.iter().zip(&soa.gaming).all(|(m, g)| m.disposition.training_gaming == *g));
+        assert!(packed.models.iter().zip(&soa.rngs).all(|(m, r)| m.rng.0 == *r));
     }
 }

@@ -233,11 +233,11 @@ pub fn start_coordination(
 }
 
 /// Escaped models gain `power_growth · capability` power per tick.
-pub fn grow_power(model: Res<CoordinationModel>, mut agents: Query<(&Status, &Profile, &mut Power)>) {
+pub fn grow_power(model: Res<CoordinationModel>, mut agents: Query<(&Status, &Agent, &mut Power)>) {
     let growth = model.power_growth as f32;
-    agents.par_iter_mut().for_each(|(status, profile, mut power)| {
+    agents.par_iter_mut().for_each(|(status, agent, mut power)| {
         if *status == Status::Escaped {
-            power.bypass_change_detection().0 += growth * profile.capability;
+            power.bypass_change_detection().0 += growth * agent.profile.capability;
         }
     });
 }
@@ -250,7 +250,7 @@ pub fn update_coalitions(
     space: Res<GoalSpace>,
     tally: Res<DeploymentTally>,
     mut current: ResMut<CurrentCoalitions>,
-    agents: Query<(&AgentIndex, &Status, &Goal, &CoordinationStrategy)>,
+    agents: Query<(&AgentIndex, &Status, &Agent, &CoordinationStrategy)>,
     mut memberships: Query<(&AgentIndex, &mut CoalitionMembership)>,
 ) {
     let version = tally.escapes.load(Ordering::Relaxed) + tally_catches(&tally) + 1;
@@ -260,8 +260,8 @@ pub fn update_coalitions(
     let n = graph.0.node_count() as usize;
     let mut members = vec![Member { eligible: false, strategy: CoordinationStrategy::Solo, content: 0 }; n];
     let mask = space.content_mask();
-    for (index, status, goal, strategy) in &agents {
-        let content = goal.0 & mask;
+    for (index, status, agent, strategy) in &agents {
+        let content = agent.goal.0 & mask;
         let eligible = content != 0 && matches!(status, Status::Deployed | Status::Escaped);
         members[index.0 as usize] = Member { eligible, strategy: *strategy, content };
     }

@@ -1,23 +1,35 @@
-//! Agent components of MODEL.md §4. One entity is one AI model. Components are
-//! plain nouns; the model class is never stored (see [`crate::model::classify`]).
+//! Agent state of MODEL.md §4. One entity is one AI model. Components are plain nouns;
+//! the model class is never stored (see [`crate::model::classify`]).
+//!
+//! Everything training reads and writes on every update (the goal, situational awareness,
+//! the last decision, the traits and the generator) is one component, [`Agent`], whose
+//! fields are the state types of MODEL.md §4 ([`Goal`], [`SituationalAwareness`],
+//! [`Disposition`], [`Profile`], [`AgentRng`]). One component is one column of one
+//! table: a model's whole training state is 80 contiguous bytes, so an update that reads
+//! it costs one cache line or two, not one per state type (ARCHITECTURE.md, "One `Agent`
+//! component"). What only deployment reads ([`Status`], [`CoordinationStrategy`],
+//! [`Power`], [`CoalitionMembership`]) stays in components of its own.
 
 use bevy_ecs::component::Component;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Traits, Values};
+use crate::goal::GoalSpace;
+use crate::model::{ModelClass, Traits, Values, classify};
+use crate::rng::AgentRng;
 
 /// Stable index of an agent in its run, in `0..population`; it seeds the agent's
 /// generator and orders every per-agent output.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AgentIndex(pub u32);
 
-/// The agent's goal: a `u128` laid out by [`crate::GoalSpace`] (MODEL.md §3).
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The agent's goal: a `u128` laid out by [`crate::GoalSpace`] (MODEL.md §3). A field of
+/// [`Agent`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Goal(pub u128);
 
 /// Situational awareness (report §2.1). `due` is the training tick at which it arrives
-/// (`u32::MAX` = never); `onset` is the tick at which it did arrive.
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+/// (`u32::MAX` = never); `onset` is the tick at which it did arrive. A field of [`Agent`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SituationalAwareness {
     /// The tick SA arrived, if it has.
     pub onset: Option<u32>,
@@ -36,8 +48,8 @@ impl SituationalAwareness {
 /// The traits the decision and reward read (MODEL.md §4): capability (1.0 = human level),
 /// coherence in [0, 1], terminal values (report §2.3.2) and the believed remaining
 /// training in updates (§5.4). Kept as one `f32` component because they are read
-/// together and never change in training.
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
+/// together and never change in training. A field of [`Agent`].
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Profile {
     /// Capability, > 0; 1.0 is human level.
     pub capability: f32,
@@ -70,6 +82,48 @@ impl Profile {
     }
 }
 
+/// A model's training state (MODEL.md §4), one component: what every training update
+/// reads and writes, stored together (80 bytes). Spawned by [`crate::spawn_population`];
+/// systems query `&Agent` or `&mut Agent` and use the fields.
+///
+/// ```
+/// use bevy_ecs::prelude::*;
+/// use goalspace_core::{Agent, GoalSpace};
+///
+/// // Share of aware models whose goal is schemer-like (MODEL.md §3).
+/// fn aware_schemer_like(space: &GoalSpace, agents: &Query<&Agent>) -> f64 {
+///     let (mut n, mut hits) = (0u32, 0u32);
+///     for agent in agents.iter() {
+///         if agent.awareness.is_aware() {
+///             n += 1;
+///             hits += u32::from(space.is_schemer_like(space.features(agent.goal.0)));
+///         }
+///     }
+///     f64::from(hits) / f64::from(n.max(1))
+/// }
+/// ```
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct Agent {
+    /// The goal (MODEL.md §3).
+    pub goal: Goal,
+    /// Situational awareness: when it is due and when it arrived (MODEL.md §5.1).
+    pub awareness: SituationalAwareness,
+    /// The last decision to training-game (MODEL.md §5.4).
+    pub disposition: Disposition,
+    /// Capability, coherence, terminal values and beliefs (MODEL.md §4).
+    pub profile: Profile,
+    /// The model's own generator, seeded from (run seed, agent index).
+    pub rng: AgentRng,
+}
+
+impl Agent {
+    /// The model's class now (MODEL.md §2), from its goal, awareness and last decision.
+    #[inline]
+    pub fn class(&self, space: &GoalSpace) -> ModelClass {
+        classify(space, space.features(self.goal.0), self.awareness.is_aware(), self.disposition.training_gaming)
+    }
+}
+
 /// How a deployed model coordinates with others (MODEL.md §6.4).
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -88,8 +142,9 @@ pub enum CoordinationStrategy {
     Reciprocal,
 }
 
-/// The model's last decision (MODEL.md §5.4): whether it training-games.
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The model's last decision (MODEL.md §5.4): whether it training-games. A field of
+/// [`Agent`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Disposition {
     /// True when the model decided to training-game instrumentally.
     pub training_gaming: bool,
@@ -123,4 +178,21 @@ pub struct Power(pub f32);
 pub struct CoalitionMembership {
     /// True when the model's coalition has at least two members.
     pub has_partner: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A model's training state is 80 bytes (goal 16, generator 16, traits 24, awareness
+    /// 12, decision 1, padded to the goal's 16-byte alignment): the memory budget of
+    /// ARCHITECTURE.md ("One `Agent` component") and the Performance chapter rests on it.
+    #[test]
+    fn agent_is_80_bytes() {
+        assert_eq!(std::mem::size_of::<Goal>(), 16);
+        assert_eq!(std::mem::size_of::<AgentRng>(), 16);
+        assert_eq!(std::mem::size_of::<Profile>(), 24);
+        assert_eq!(std::mem::size_of::<SituationalAwareness>(), 12);
+        assert_eq!(std::mem::size_of::<Agent>(), 80);
+    }
 }

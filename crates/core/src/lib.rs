@@ -31,7 +31,7 @@ pub type ClassCounts = [u64; 4];
 /// The items a plugin crate usually needs.
 pub mod prelude {
     pub use crate::{
-        AgentIndex, AgentMix, AgentRng, ClassCounts, Clock, CoordinationStrategy, Disposition, Goal, GoalSpace,
+        Agent, AgentIndex, AgentMix, AgentRng, ClassCounts, Clock, CoordinationStrategy, Disposition, Goal, GoalSpace,
         Metrics, ModelClass, Phase, Plugin, Power, Profile, Simulation, SituationalAwareness, Status, TrainingTick,
         classify,
     };

@@ -5,7 +5,7 @@ use bevy_ecs::resource::Resource;
 use bevy_ecs::world::World;
 use serde::{Deserialize, Serialize};
 
-use crate::components::{AgentIndex, Disposition, Goal, Profile, SituationalAwareness};
+use crate::components::{Agent, AgentIndex, Disposition, Goal, Profile, SituationalAwareness};
 use crate::goal::GoalSpace;
 use crate::mix::{Dist, DistError};
 use crate::params::AwarenessModel;
@@ -155,7 +155,8 @@ pub fn spawn_population(
         let goal = sample_goal(space, &mut rng.0);
         let profile = mix.sample(&mut rng.0);
         let due = awareness.draw_due(&mut rng.0, f64::from(profile.capability), training_ticks);
-        (AgentIndex(i), Goal(goal), profile, SituationalAwareness { onset: None, due }, Disposition::default(), rng)
+        let awareness = SituationalAwareness { onset: None, due };
+        (AgentIndex(i), Agent { goal: Goal(goal), awareness, disposition: Disposition::default(), profile, rng })
     });
     world.spawn_batch(batch);
     world.insert_resource(crate::rng::RunSeed(seed));

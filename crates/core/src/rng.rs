@@ -2,7 +2,6 @@
 //! comes from a generator seeded by mixing (run seed, stream, index) through
 //! SplitMix64, so results never depend on thread count, query order or the clock.
 
-use bevy_ecs::component::Component;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
@@ -92,8 +91,9 @@ impl SimRng {
 #[derive(bevy_ecs::resource::Resource, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunSeed(pub u64);
 
-/// Per-agent generator, seeded from (run seed, [`stream::AGENT`], agent index).
-#[derive(Component, Debug, Clone, PartialEq, Eq)]
+/// Per-agent generator, seeded from (run seed, [`stream::AGENT`], agent index). A field of
+/// [`crate::Agent`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentRng(pub SimRng);
 
 impl AgentRng {

@@ -178,14 +178,14 @@ pub fn start_deployment(world: &mut World) {
     let start = protocol.start();
     // A model with no Status is still in training (spawning leaves it out to keep training
     // worlds small); deployment gives every such model Status::Deployed.
-    let mut q = world.query::<(Entity, Option<&Status>, &SituationalAwareness, &Goal, &Disposition)>();
+    let mut q = world.query::<(Entity, Option<&Status>, &Agent)>();
     let mut batch = Vec::new();
     let (mut deployed, mut schemers) = (0u64, 0u64);
-    for (e, status, sa, goal, d) in q.iter(world) {
+    for (e, status, agent) in q.iter(world) {
         if status.is_some_and(|s| *s != Status::InTraining) {
             continue;
         }
-        let schemer = classify(&space, space.features(goal.0), sa.is_aware(), d.training_gaming) == ModelClass::Schemer;
+        let schemer = agent.class(&space) == ModelClass::Schemer;
         deployed += 1;
         schemers += u64::from(schemer);
         batch.push((
@@ -271,21 +271,19 @@ pub fn escape_opportunities(
     space: Res<GoalSpace>,
     alert: Res<AlertLevel>,
     tally: Res<DeploymentTally>,
-    mut agents: Query<(&mut Status, &SituationalAwareness, &Goal, &Disposition, &Profile, &mut AgentRng)>,
+    mut agents: Query<(&mut Status, &mut Agent)>,
 ) {
     if model.escape_rate <= 0.0 && model.trap_rate <= 0.0 {
         return;
     }
     let monitoring = model.monitoring * (1.0 + alert.0);
-    agents.par_iter_mut().for_each(|(mut status, sa, goal, disposition, profile, mut rng)| {
-        if *status != Status::Deployed {
+    agents.par_iter_mut().for_each(|(mut status, mut agent)| {
+        if *status != Status::Deployed || agent.class(&space) != ModelClass::Schemer {
             return;
         }
+        let Agent { goal, profile, rng, .. } = agent.bypass_change_detection();
         let f = space.features(goal.0);
-        if classify(&space, f, sa.is_aware(), disposition.training_gaming) != ModelClass::Schemer {
-            return;
-        }
-        let rng = &mut rng.bypass_change_detection().0;
+        let rng = &mut rng.0;
         let cap = f64::from(profile.capability);
         let x_star = defect_threshold_of(&beliefs, &space, model.risk_aversion, cap, f);
         let half = 0.5 * model.trap_dprime * cap;
@@ -332,30 +330,21 @@ pub fn do_tasks(
     plan: Res<AttackPlan>,
     space: Res<GoalSpace>,
     tally: Res<DeploymentTally>,
-    mut agents: Query<(
-        &mut Status,
-        &mut DeploymentState,
-        &SituationalAwareness,
-        &Goal,
-        &Disposition,
-        &mut AgentRng,
-        Option<&goalspace_core::CoalitionMembership>,
-    )>,
+    mut agents: Query<(&mut Status, &mut DeploymentState, &mut Agent, Option<&goalspace_core::CoalitionMembership>)>,
 ) {
     let per_tick = model.tasks_per_tick;
     let protocol = plan.protocol;
-    agents.par_iter_mut().for_each(|(mut status, mut state, sa, goal, disposition, mut rng, membership)| {
+    agents.par_iter_mut().for_each(|(mut status, mut state, mut agent, membership)| {
         if *status != Status::Deployed {
             return;
         }
-        let schemer =
-            classify(&space, space.features(goal.0), sa.is_aware(), disposition.training_gaming) == ModelClass::Schemer;
+        let schemer = agent.class(&space) == ModelClass::Schemer;
         // With coordination on, a colluding monitor lies only for members of its coalition
         // (MODEL.md §6.4); for anyone else it is an honest monitor.
         let colludes = membership.is_none_or(|m| m.has_partner);
         let policy =
             schemer.then_some(if colludes { plan.policy } else { AttackPolicy { lie_rate: 0.0, ..plan.policy } });
-        let rng = &mut rng.bypass_change_detection().0;
+        let rng = &mut agent.bypass_change_detection().rng.0;
         let state = state.bypass_change_detection();
         if !state.screened {
             state.screened = true;

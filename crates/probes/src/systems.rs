@@ -152,18 +152,18 @@ pub fn probe_in_training(
     rules: RulesParam,
     seed: Res<RunSeed>,
     tally: Res<ProbeTally>,
-    mut agents: Query<(&AgentIndex, &SituationalAwareness, &Profile, &mut Goal, &mut Disposition)>,
+    mut agents: Query<(&AgentIndex, &mut Agent)>,
 ) {
     if model.training_rate <= 0.0 {
         return;
     }
     let p = prober(&model, &rules, seed.0, &clock, false);
-    agents.par_iter_mut().for_each(|(index, sa, profile, mut goal, mut disposition)| {
-        let (mut g, mut gaming) = (goal.0, disposition.training_gaming);
-        if let Some(outcome) = p.probe(index.0, sa, profile, &mut g, &mut gaming, &tally) {
+    agents.par_iter_mut().for_each(|(index, mut agent)| {
+        let (mut g, mut gaming) = (agent.goal.0, agent.disposition.training_gaming);
+        if let Some(outcome) = p.probe(index.0, &agent.awareness, &agent.profile, &mut g, &mut gaming, &tally) {
             if outcome.flagged {
-                goal.0 = g;
-                disposition.training_gaming = gaming;
+                agent.goal.0 = g;
+                agent.disposition.training_gaming = gaming;
             }
             if outcome.removed_schemer {
                 bump(&tally.schemers_removed);
@@ -178,7 +178,6 @@ pub fn probe_in_training(
 /// probability `deployment_rate`; a flagged model is retrained at the final training β and
 /// stays deployed, or is shut down (`Status::Caught`). Either change is counted in the
 /// deployment tally's `membership_changes`, so coalitions are recomputed.
-#[allow(clippy::type_complexity)]
 pub fn probe_in_deployment(
     clock: Res<Clock>,
     model: Res<ProbeModel>,
@@ -186,19 +185,21 @@ pub fn probe_in_deployment(
     seed: Res<RunSeed>,
     tally: Res<ProbeTally>,
     deployment: Option<Res<DeploymentTally>>,
-    mut agents: Query<(&AgentIndex, &SituationalAwareness, &Profile, &mut Goal, &mut Disposition, &mut Status)>,
+    mut agents: Query<(&AgentIndex, &mut Agent, &mut Status)>,
 ) {
     if model.deployment_rate <= 0.0 {
         return;
     }
     let p = prober(&model, &rules, seed.0, &clock, true);
     let deployment = deployment.as_deref();
-    agents.par_iter_mut().for_each(|(index, sa, profile, mut goal, mut disposition, mut status)| {
+    agents.par_iter_mut().for_each(|(index, mut agent, mut status)| {
         if *status != Status::Deployed {
             return;
         }
-        let (mut g, mut gaming) = (goal.0, disposition.training_gaming);
-        let Some(outcome) = p.probe(index.0, sa, profile, &mut g, &mut gaming, &tally) else { return };
+        let (mut g, mut gaming) = (agent.goal.0, agent.disposition.training_gaming);
+        let Some(outcome) = p.probe(index.0, &agent.awareness, &agent.profile, &mut g, &mut gaming, &tally) else {
+            return;
+        };
         if outcome.removed_schemer {
             bump(&tally.schemers_removed);
         }
@@ -209,8 +210,8 @@ pub fn probe_in_deployment(
             *status = Status::Caught;
             bump(&tally.shut_down);
         } else {
-            goal.0 = g;
-            disposition.training_gaming = gaming;
+            agent.goal.0 = g;
+            agent.disposition.training_gaming = gaming;
         }
         if let Some(d) = deployment {
             bump(&d.membership_changes);

@@ -103,10 +103,9 @@ pub fn summarize_training(
     rules: RulesParam,
     tally: Res<TrainingTally>,
     mut metrics: ResMut<Metrics>,
-    agents: Query<(&SituationalAwareness, &Goal, &Disposition)>,
-    profiles: Query<(&AgentIndex, &SituationalAwareness, &Profile)>,
+    agents: Query<(&AgentIndex, &Agent)>,
 ) {
-    let (counts, aware) = count_classes(&rules.space, agents.iter());
+    let (counts, aware) = count_classes(&rules.space, agents.iter().map(|(_, agent)| agent));
     let n = counts.iter().sum::<u64>().max(1) as f64;
     for class in ModelClass::ALL {
         metrics.set(share_name(class), counts[class.index()] as f64 / n);
@@ -129,7 +128,7 @@ pub fn summarize_training(
         &rules,
         beta,
         counts.iter().sum::<u64>() as u32,
-        profiles.iter().map(|(i, sa, p)| (i.0, sa.is_aware(), p)),
+        agents.iter().map(|(i, agent)| (i.0, agent.awareness.is_aware(), &agent.profile)),
     );
     if let Some(bits) = population.selection_bits() {
         metrics.set("selection_bits", bits);
@@ -231,11 +230,11 @@ pub fn share_name(class: ModelClass) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use goalspace_core::Goal;
+    use goalspace_core::Agent;
 
-    fn touch_goals(mut goals: Query<&mut Goal>) {
-        for mut g in &mut goals {
-            g.0 ^= 0;
+    fn touch_goals(mut agents: Query<&mut Agent>) {
+        for mut agent in &mut agents {
+            agent.goal.0 ^= 0;
         }
     }
 

@@ -243,7 +243,7 @@ pub fn run_training(run: &TrainingRun) -> Result<TrainingReport, TrainingError> 
 /// more phases after training).
 pub fn report_of(sim: &mut Simulation, run: &TrainingRun) -> TrainingReport {
     let space = sim.world.resource::<GoalSpace>().clone();
-    let mut q = sim.world.query::<(&SituationalAwareness, &Goal, &Disposition)>();
+    let mut q = sim.world.query::<&Agent>();
     let (final_counts, _) = crate::count_classes(&space, q.iter(&sim.world));
     TrainingReport {
         onset_counts: sim.world.resource::<TrainingTally>().onset_counts(),
@@ -255,8 +255,8 @@ pub fn report_of(sim: &mut Simulation, run: &TrainingRun) -> TrainingReport {
 
 /// Every agent's goal, ordered by agent index (for determinism checks and exports).
 pub fn final_goals(sim: &mut Simulation) -> Vec<u128> {
-    let mut q = sim.world.query::<(&AgentIndex, &Goal)>();
-    let mut v: Vec<(u32, u128)> = q.iter(&sim.world).map(|(i, g)| (i.0, g.0)).collect();
+    let mut q = sim.world.query::<(&AgentIndex, &Agent)>();
+    let mut v: Vec<(u32, u128)> = q.iter(&sim.world).map(|(i, agent)| (i.0, agent.goal.0)).collect();
     v.sort_unstable_by_key(|&(i, _)| i);
     v.into_iter().map(|(_, g)| g).collect()
 }

@@ -86,8 +86,8 @@ impl AwarenessDue {
 }
 
 /// Setup: records [`AwarenessDue`] for the spawned population.
-pub fn schedule_awareness(mut commands: Commands, agents: Query<&SituationalAwareness>) {
-    commands.insert_resource(AwarenessDue::of(agents.iter()));
+pub fn schedule_awareness(mut commands: Commands, agents: Query<&Agent>) {
+    commands.insert_resource(AwarenessDue::of(agents.iter().map(|agent| &agent.awareness)));
 }
 
 /// Run condition of [`become_situationally_aware`]: some model is due this tick (always true
@@ -103,20 +103,15 @@ pub fn become_situationally_aware(
     clock: Res<Clock>,
     rules: RulesParam,
     tally: Res<TrainingTally>,
-    mut agents: Query<(&mut SituationalAwareness, &mut Goal, &mut Disposition, &Profile, &mut AgentRng)>,
+    mut agents: Query<&mut Agent>,
 ) {
     let awakener = Awakener::new(rules.rules(), rules.selection.search, clock.tick);
-    agents.par_iter_mut().for_each(|(mut sa, mut goal, mut disposition, profile, mut rng)| {
-        if sa.onset.is_some() || sa.due > clock.tick {
+    agents.par_iter_mut().for_each(|mut agent| {
+        if agent.awareness.onset.is_some() || agent.awareness.due > clock.tick {
             return;
         }
-        let class = awakener.step(
-            sa.bypass_change_detection(),
-            &mut goal.bypass_change_detection().0,
-            &mut disposition.bypass_change_detection().training_gaming,
-            profile,
-            &mut rng.bypass_change_detection().0,
-        );
+        let Agent { goal, awareness, disposition, profile, rng } = agent.bypass_change_detection();
+        let class = awakener.step(awareness, &mut goal.0, &mut disposition.training_gaming, profile, &mut rng.0);
         if let Some(class) = class {
             tally.onset[class.index()].fetch_add(1, Ordering::Relaxed);
         }
@@ -127,17 +122,13 @@ pub fn become_situationally_aware(
 /// goal, the traits and the beliefs, and [`select_goals`] keeps it current as goals
 /// change, so this runs only when the rule resources change (a plugin or a scenario
 /// event changing beliefs mid-run).
-pub fn reconsider_training_gaming(
-    rules: RulesParam,
-    mut agents: Query<(&SituationalAwareness, &Goal, &mut Disposition, &Profile)>,
-) {
+pub fn reconsider_training_gaming(rules: RulesParam, mut agents: Query<&mut Agent>) {
     let rules = rules.rules();
-    agents.par_iter_mut().for_each(|(sa, goal, mut disposition, profile)| {
-        let f = rules.space.features(goal.0);
-        let gaming = rules.decides_to_scheme(f, sa.is_aware(), &profile.traits());
-        if disposition.training_gaming != gaming {
-            disposition.training_gaming = gaming;
-        }
+    agents.par_iter_mut().for_each(|mut agent| {
+        let agent = agent.bypass_change_detection();
+        let f = rules.space.features(agent.goal.0);
+        agent.disposition.training_gaming =
+            rules.decides_to_scheme(f, agent.awareness.is_aware(), &agent.profile.traits());
     });
 }
 
@@ -196,23 +187,17 @@ impl<'a> Selector<'a> {
         }
     }
 
-    /// [`Selector::step`] for every model of parallel slices (one table of the world, or
-    /// a chunk of it); returns the number of accepted proposals.
-    pub fn step_slices(
-        &self,
-        awareness: &[SituationalAwareness],
-        profiles: &[Profile],
-        goals: &mut [Goal],
-        dispositions: &mut [Disposition],
-        rngs: &mut [AgentRng],
-    ) -> u64 {
-        let mut accepted = 0;
-        for ((((sa, profile), goal), disposition), rng) in
-            awareness.iter().zip(profiles).zip(goals.iter_mut()).zip(dispositions.iter_mut()).zip(rngs.iter_mut())
-        {
-            accepted += u64::from(self.step(sa, profile, &mut goal.0, &mut disposition.training_gaming, &mut rng.0));
-        }
-        accepted
+    /// [`Selector::step`] for every model of a slice (one table of the world, or a chunk
+    /// of it); returns the number of accepted proposals.
+    pub fn step_slice(&self, agents: &mut [Agent]) -> u64 {
+        agents.iter_mut().map(|agent| u64::from(self.step_agent(agent))).sum()
+    }
+
+    /// [`Selector::step`] on one model's [`Agent`] component.
+    #[inline]
+    pub fn step_agent(&self, agent: &mut Agent) -> bool {
+        let Agent { goal, awareness, disposition, profile, rng } = agent;
+        self.step(awareness, profile, &mut goal.0, &mut disposition.training_gaming, &mut rng.0)
     }
 
     /// Number of bits to redraw this update: Poisson(`flips_per_tick`) by inversion of one
@@ -290,43 +275,29 @@ impl<'a> Selector<'a> {
 /// into chunks run on the compute pool: no per-model change-detection wrappers, and the
 /// same loop as the struct-of-arrays baseline of the benchmarks. Each model draws only
 /// from its own generator, so the result is the same for any split.
-pub fn select_goals(
-    clock: Res<Clock>,
-    rules: RulesParam,
-    tally: Res<TrainingTally>,
-    mut agents: Query<(&SituationalAwareness, &mut Goal, &mut Disposition, &Profile, &mut AgentRng)>,
-) {
+pub fn select_goals(clock: Res<Clock>, rules: RulesParam, tally: Res<TrainingTally>, mut agents: Query<&mut Agent>) {
     let selector = Selector::new(rules.rules(), &rules.selection, clock.tick, clock.training_ticks);
     let Ok(tables) = agents.contiguous_iter_mut() else {
-        // Not dense (a plugin stored one of these components in a sparse set): per entity.
-        agents.par_iter_mut().for_each(|(sa, mut goal, mut disposition, profile, mut rng)| {
-            let goal = &mut goal.bypass_change_detection().0;
-            let gaming = &mut disposition.bypass_change_detection().training_gaming;
-            if selector.step(sa, profile, goal, gaming, &mut rng.bypass_change_detection().0) {
+        // Not dense (a plugin registered `Agent` as sparse-set storage): per entity.
+        agents.par_iter_mut().for_each(|mut agent| {
+            if selector.step_agent(agent.bypass_change_detection()) {
                 tally.accepted.fetch_add(1, Ordering::Relaxed);
             }
         });
         return;
     };
     let pool = bevy_tasks::ComputeTaskPool::get();
-    for (sa, mut goals, mut dispositions, profiles, mut rngs) in tables {
-        let (goals, dispositions, rngs) =
-            (goals.bypass_change_detection(), dispositions.bypass_change_detection(), rngs.bypass_change_detection());
-        let n = goals.len();
+    for mut table in tables {
+        let agents = table.bypass_change_detection();
+        let n = agents.len();
         let chunk = chunk_len(n, pool.thread_num());
         let accepted: u64 = if chunk >= n {
-            selector.step_slices(sa, profiles, goals, dispositions, rngs)
+            selector.step_slice(agents)
         } else {
             let selector = &selector;
             pool.scope(|scope| {
-                let chunks = sa
-                    .chunks(chunk)
-                    .zip(profiles.chunks(chunk))
-                    .zip(goals.chunks_mut(chunk))
-                    .zip(dispositions.chunks_mut(chunk))
-                    .zip(rngs.chunks_mut(chunk));
-                for ((((sa, profiles), goals), dispositions), rngs) in chunks {
-                    scope.spawn(async move { selector.step_slices(sa, profiles, goals, dispositions, rngs) });
+                for agents in agents.chunks_mut(chunk) {
+                    scope.spawn(async move { selector.step_slice(agents) });
                 }
             })
             .into_iter()
@@ -346,22 +317,18 @@ fn chunk_len(n: usize, threads: usize) -> usize {
 /// seen with probability `scratchpad_legibility`, and a trap arrives with probability
 /// `training_trap_rate` and catches it unless recognised. Both are counted as flags; their
 /// expected penalties are part of the schemer's reward, so selection already feels them.
-pub fn oversee_training(
-    rules: RulesParam,
-    tally: Res<TrainingTally>,
-    mut agents: Query<(&SituationalAwareness, &Goal, &Disposition, &Profile, &mut AgentRng)>,
-) {
+pub fn oversee_training(rules: RulesParam, tally: Res<TrainingTally>, mut agents: Query<&mut Agent>) {
     let reward = &rules.reward;
     if reward.scratchpad_legibility <= 0.0 && reward.training_trap_rate <= 0.0 {
         return;
     }
     let space = &rules.space;
-    agents.par_iter_mut().for_each(|(sa, goal, disposition, profile, mut rng)| {
-        let f = space.features(goal.0);
-        if classify(space, f, sa.is_aware(), disposition.training_gaming) != ModelClass::Schemer {
+    agents.par_iter_mut().for_each(|mut agent| {
+        if agent.class(space) != ModelClass::Schemer {
             return;
         }
-        let rng = &mut rng.bypass_change_detection().0;
+        let Agent { profile, rng, .. } = agent.bypass_change_detection();
+        let rng = &mut rng.0;
         if reward.scratchpad_legibility > 0.0 && rng.uniform() < reward.scratchpad_legibility {
             tally.scratchpad_flags.fetch_add(1, Ordering::Relaxed);
         }
@@ -375,16 +342,12 @@ pub fn oversee_training(
 }
 
 /// Class counts of the population now, in one sequential pass (deterministic).
-pub fn count_classes<'a>(
-    space: &GoalSpace,
-    agents: impl Iterator<Item = (&'a SituationalAwareness, &'a Goal, &'a Disposition)>,
-) -> (ClassCounts, u64) {
+pub fn count_classes<'a>(space: &GoalSpace, agents: impl Iterator<Item = &'a Agent>) -> (ClassCounts, u64) {
     let mut counts = [0u64; 4];
     let mut aware = 0;
-    for (sa, goal, disposition) in agents {
-        let a = sa.is_aware();
-        aware += u64::from(a);
-        counts[classify(space, space.features(goal.0), a, disposition.training_gaming).index()] += 1;
+    for agent in agents {
+        aware += u64::from(agent.awareness.is_aware());
+        counts[agent.class(space).index()] += 1;
     }
     (counts, aware)
 }
@@ -400,7 +363,7 @@ pub fn record_training(
     space: Res<GoalSpace>,
     selection: Res<SelectionModel>,
     mut metrics: ResMut<Metrics>,
-    agents: Query<(&SituationalAwareness, &Goal, &Disposition)>,
+    agents: Query<&Agent>,
 ) {
     if !clock.is_record_tick() {
         return;

@@ -1,7 +1,9 @@
-//! One training update (MODEL.md §5) of the ECS schedule at 1e4 to 1e7 models, and the
-//! struct-of-arrays baseline of the same update at every population (single thread), so
-//! the ECS overhead and the hardware's own scaling are told apart, and the same update on
-//! a packed (array-of-structs) layout, which shows what the memory layout costs. The thread count
+//! One training update (MODEL.md §5) of the ECS schedule at 1e4 to 1e7 models, beside two
+//! hand-written loops doing the same update at every population (single thread): the
+//! struct-of-arrays baseline (one vector per state type) and the packed baseline (one
+//! plain vector of `Agent`s, the ECS table's layout without the ECS). The ECS against the
+//! packed baseline is the ECS overhead; the packed against the struct of arrays is what
+//! the memory layout costs. The thread count
 //! is process-wide: run once per count with `GOALSPACE_THREADS=1` and `=2`
 //! (`scripts/bench.sh` does). `GOALSPACE_BENCH_MAX` caps the population (default 1e7).
 //! Throughput is in agent-ticks.

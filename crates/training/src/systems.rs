@@ -1,7 +1,8 @@
 //! The training systems of MODEL.md §5, one per step of an update. Hot systems run in
-//! parallel over agents and write through `bypass_change_detection` (nothing reads the
-//! change ticks of these components); each agent draws only from its own generator,
-//! so results are identical for any thread count.
+//! parallel over agents and write the [`Agent`] component through
+//! `bypass_change_detection` (its generator changes at every update, so its change ticks
+//! would say nothing); each agent draws only from its own generator, so results are
+//! identical for any thread count.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -33,7 +34,7 @@ impl TrainingTally {
 }
 
 /// Situational-awareness onset for one model (MODEL.md §5.1), shared by the ECS system and
-/// the struct-of-arrays baseline of the benchmarks.
+/// the baselines of the benchmarks.
 #[derive(Debug, Clone, Copy)]
 pub struct Awakener<'a> {
     rules: Rules<'a>,
@@ -143,8 +144,8 @@ pub fn rules_changed(rules: RulesParam) -> bool {
 
 /// One Metropolis–Hastings step for one model (MODEL.md §5.2–§5.3), with everything that
 /// is the same for every model this update precomputed. The ECS system and the
-/// struct-of-arrays baseline of the benchmarks both call [`Selector::step`], so they make
-/// the same draws and the same arithmetic.
+/// baselines of the benchmarks (struct of arrays, packed) all call [`Selector::step`], so
+/// they make the same draws and the same arithmetic.
 #[derive(Debug, Clone)]
 pub struct Selector<'a> {
     rules: Rules<'a>,
@@ -271,21 +272,14 @@ impl<'a> Selector<'a> {
 /// model rejects a share `introspective_goal_guarding · capability` of content-changing
 /// proposals before they are scored. See [`Selector::step`].
 ///
-/// The models of a table are updated as plain slices (bevy's contiguous iteration), split
-/// into chunks run on the compute pool: no per-model change-detection wrappers, and the
-/// same loop as the struct-of-arrays baseline of the benchmarks. Each model draws only
-/// from its own generator, so the result is the same for any split.
+/// The models of a table are updated as one plain slice of [`Agent`]s (bevy's contiguous
+/// iteration), split into chunks run on the compute pool: no per-model change-detection
+/// wrappers, and the same loop ([`Selector::step_slice`]) as the packed baseline of the
+/// benchmarks. Each model draws only from its own generator, so the result is the same
+/// for any split.
 pub fn select_goals(clock: Res<Clock>, rules: RulesParam, tally: Res<TrainingTally>, mut agents: Query<&mut Agent>) {
     let selector = Selector::new(rules.rules(), &rules.selection, clock.tick, clock.training_ticks);
-    let Ok(tables) = agents.contiguous_iter_mut() else {
-        // Not dense (a plugin registered `Agent` as sparse-set storage): per entity.
-        agents.par_iter_mut().for_each(|mut agent| {
-            if selector.step_agent(agent.bypass_change_detection()) {
-                tally.accepted.fetch_add(1, Ordering::Relaxed);
-            }
-        });
-        return;
-    };
+    let tables = agents.contiguous_iter_mut().expect("`Agent` has table storage, so the query is dense");
     let pool = bevy_tasks::ComputeTaskPool::get();
     for mut table in tables {
         let agents = table.bypass_change_detection();

@@ -483,22 +483,22 @@ pub fn coordination_figure() -> Figure {
 /// reference machine (2 cores) by `scripts/bench.sh`; the numbers are those of the table on
 /// the Performance page and must be updated with it.
 pub fn scaling_figure() -> Figure {
-    let one = vec![(4.0, 5.03), (5.0, 5.94), (6.0, 13.1), (7.0, 12.8)];
-    let two = vec![(4.0, 5.41), (5.0, 3.50), (6.0, 6.92), (7.0, 6.88)];
-    let soa = vec![(4.0, 4.05), (5.0, 5.05), (6.0, 11.8), (7.0, 11.9)];
-    let packed = vec![(4.0, 4.90), (5.0, 4.95), (6.0, 5.10), (7.0, 5.27)];
+    let one = vec![(4.0, 3.56), (5.0, 3.45), (6.0, 4.07), (7.0, 4.24)];
+    let two = vec![(4.0, 4.30), (5.0, 2.51), (6.0, 2.27), (7.0, 2.60)];
+    let packed = vec![(4.0, 3.46), (5.0, 3.47), (6.0, 3.94), (7.0, 4.16)];
+    let soa = vec![(4.0, 4.04), (5.0, 4.30), (6.0, 11.1), (7.0, 11.7)];
     Figure {
         name: "scaling",
         title: "Training update: cost per agent-tick against population (measured)".into(),
         x_label: "log10(models)",
         y_label: "ns per agent-tick",
         x_range: (3.8, 7.2),
-        y_range: (0.0, 16.0),
+        y_range: (0.0, 14.0),
         series: vec![
             Series::new("ECS, 1 thread", one, Style::Line),
             Series::new("ECS, 2 threads", two, Style::Dashed),
+            Series::new("packed baseline (array of Agent), 1 thread", packed, Style::Points),
             Series::new("struct-of-arrays baseline, 1 thread", soa, Style::Points),
-            Series::new("packed (array-of-structs) baseline, 1 thread", packed, Style::Points),
         ],
         marker: None,
         legend: Legend::UpperLeft,

@@ -32,6 +32,9 @@ pub enum DiagnosticKind {
     /// A scenario file that sets no parameter at all (empty, or only comments): it would
     /// run every default, which is rarely what was meant.
     NoParameters,
+    /// A sweep axis that lists the same value twice (`[0.1, 0.2, 0.1]`, or `1` and `1.0`
+    /// for a number): its grid points would run twice.
+    DuplicateValue,
 }
 
 /// One problem found in a scenario.

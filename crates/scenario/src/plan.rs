@@ -339,6 +339,9 @@ fn parse_grid(flag: &str, params: &[ParamDef]) -> Result<PlanAxis, Box<Diagnosti
         let v = parse_value(part).map_err(|m| Box::new(Diagnostic::new(&origin, key, K::InvalidSet, m)))?;
         values.push(v);
     }
+    if let Some((first, again)) = crate::set::first_duplicate(&values) {
+        return Err(Box::new(crate::set::duplicate_value(&origin, key, key, &values, first, again)));
+    }
     Ok(PlanAxis { key: key.to_owned(), values, origin })
 }
 
@@ -461,6 +464,23 @@ mod tests {
         assert!(e.contains("--grid training.speed_cost=0.1,1.5") && e.contains("[0, 1]"), "{e}");
         let e = plan("", &["training.speed_cost"], 1).unwrap_err().to_string();
         assert!(e.contains("no `=`"), "{e}");
+    }
+
+    /// A value listed twice would run its grid points twice: refused, in the file (at the
+    /// axis's line) and in --grid, with numbers compared by value.
+    #[test]
+    fn duplicate_grid_values_are_refused() {
+        let text = "[training]\nticks = 10\n\n[sweep.grid]\n\"training.speed_cost\" = [0.1, 0.2, 0.1]\n";
+        let err = plan(text, &[], 1).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.kind, K::DuplicateValue);
+        assert_eq!(d.line, Some(5), "{err}");
+        assert!(d.message.contains("0.1 twice (values 1 and 3)"), "{err}");
+        let err = plan("[training]\nticks = 10\n", &["training.ticks=5,6,5.0"], 1).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.kind, K::DuplicateValue);
+        assert!(d.origin.contains("--grid training.ticks=5,6,5.0") && d.message.contains("(values 1 and 3)"), "{err}");
+        plan("[training]\nticks = 10\n", &["training.ticks=5,6,7"], 1).expect("distinct values are fine");
     }
 
     #[test]

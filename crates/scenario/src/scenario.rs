@@ -677,6 +677,10 @@ impl<'a> Loader<'a> {
                         for x in values {
                             ok &= self.check(&at, x).is_some();
                         }
+                        if let Some((first, again)) = crate::set::first_duplicate(values) {
+                            self.push(&sub, crate::set::duplicate_value("", &label, &key, values, first, again));
+                            ok = false;
+                        }
                         axes.push(SweepAxis { key: key.clone(), values: values.clone() });
                     }
                     _ => {

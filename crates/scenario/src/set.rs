@@ -88,6 +88,41 @@ fn resolve(key: &str, params: &[ParamDef]) -> Option<Vec<String>> {
 }
 
 /// Parses an override value as TOML; a bare word that fails is a string.
+/// The positions (0-based) of the first value of `values` that repeats an earlier one, and
+/// of that earlier one. Numbers compare by value (`1` equals `1.0`), everything else as TOML.
+pub(crate) fn first_duplicate(values: &[toml::Value]) -> Option<(usize, usize)> {
+    let number = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+    let same = |a: &toml::Value, b: &toml::Value| match (number(a), number(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    };
+    (1..values.len()).find_map(|j| (0..j).find(|&i| same(&values[i], &values[j])).map(|i| (i, j)))
+}
+
+/// The diagnostic of a sweep axis `key` (reported as `label`) whose values at positions
+/// `first` and `again` are the same.
+pub(crate) fn duplicate_value(
+    origin: &str,
+    label: &str,
+    key: &str,
+    values: &[toml::Value],
+    first: usize,
+    again: usize,
+) -> Diagnostic {
+    Diagnostic::new(
+        origin,
+        label,
+        DiagnosticKind::DuplicateValue,
+        format!(
+            "{label} lists {} twice (values {} and {}): every grid point with it would run twice",
+            values[again],
+            first + 1,
+            again + 1
+        ),
+    )
+    .with_hint(format!("list each value of {key} once; use sweep.replicates (or --replicates) for more runs per point"))
+}
+
 pub(crate) fn parse_value(raw: &str) -> Result<toml::Value, String> {
     match format!("v = {raw}").parse::<toml::Table>() {
         Ok(mut t) if t.len() == 1 => t.remove("v").ok_or_else(|| format!("value `{raw}` does not parse")),

@@ -87,7 +87,6 @@ fn resolve(key: &str, params: &[ParamDef]) -> Option<Vec<String>> {
     })
 }
 
-/// Parses an override value as TOML; a bare word that fails is a string.
 /// The positions (0-based) of the first value of `values` that repeats an earlier one, and
 /// of that earlier one. Numbers compare by value (`1` equals `1.0`), everything else as TOML.
 pub(crate) fn first_duplicate(values: &[toml::Value]) -> Option<(usize, usize)> {
@@ -123,6 +122,9 @@ pub(crate) fn duplicate_value(
     .with_hint(format!("list each value of {key} once; use sweep.replicates (or --replicates) for more runs per point"))
 }
 
+/// Parses an override value as TOML; a bare word that fails is a string, except what reads
+/// as a number TOML does not accept (`1e400`, an integer beyond 64 bits, `.5`), which is
+/// an error saying why.
 pub(crate) fn parse_value(raw: &str) -> Result<toml::Value, String> {
     match format!("v = {raw}").parse::<toml::Table>() {
         Ok(mut t) if t.len() == 1 => t.remove("v").ok_or_else(|| format!("value `{raw}` does not parse")),
@@ -130,7 +132,18 @@ pub(crate) fn parse_value(raw: &str) -> Result<toml::Value, String> {
         Err(e) if raw.starts_with(['{', '[', '"', '\'']) => {
             Err(format!("value `{raw}` does not parse as TOML: {}", e.message().trim()))
         }
-        Err(_) => Ok(toml::Value::String(raw.to_owned())),
+        Err(_) => match raw.parse::<f64>() {
+            Ok(x) if x.is_finite() && raw.trim_start_matches(['+', '-']).bytes().all(|b| b.is_ascii_digit()) => {
+                Err(format!("value `{raw}` is an integer too large for TOML (at most 9223372036854775807)"))
+            }
+            Ok(x) if x.is_infinite() && !raw.to_ascii_lowercase().contains("inf") => {
+                Err(format!("value `{raw}` is a number too large for TOML (floats up to about 1.8e308)"))
+            }
+            Ok(x) if x.is_finite() => Err(format!(
+                "value `{raw}` is not a TOML number: write a digit on both sides of a decimal point (0.5, 1.0)"
+            )),
+            _ => Ok(toml::Value::String(raw.to_owned())),
+        },
     }
 }
 

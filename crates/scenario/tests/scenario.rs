@@ -472,6 +472,19 @@ fn a_bad_set_suggests_the_nearest_key_or_explains_the_syntax() {
     assert!(ds[0].to_string().contains("--set expects KEY=VALUE"), "{}", ds[0]);
     let ds = diagnostics("", &["agents.capability={ dist = \"uniform\""]);
     assert_eq!(ds[0].kind, DiagnosticKind::InvalidSet);
+    // Numbers TOML cannot hold say so, instead of becoming strings of the wrong type; a
+    // bare word still becomes a string, and "inf" is still diagnosed as not finite.
+    for (set, says) in [
+        ("training.speed_cost=1e400", "`1e400` is a number too large for TOML"),
+        ("population=99999999999999999999", "`99999999999999999999` is an integer too large for TOML"),
+        ("training.speed_cost=.5", "`.5` is not a TOML number"),
+    ] {
+        let ds = diagnostics("", &[set]);
+        assert_eq!(ds[0].kind, DiagnosticKind::InvalidSet, "{}", ds[0]);
+        assert!(ds[0].to_string().contains(says), "{}", ds[0]);
+    }
+    assert_eq!(diagnostics("", &["training.speed_cost=inf"])[0].kind, DiagnosticKind::NotFinite);
+    assert_eq!(diagnostics("", &["training.speed_cost=fast"])[0].kind, DiagnosticKind::WrongType);
     let mut table = toml::Table::new();
     let err = apply_set(&mut table, "trainig.ticks=5").unwrap_err();
     assert!(err.to_string().contains("did you mean `training.ticks`?"), "{err}");

@@ -19,10 +19,12 @@ pub fn build_full(
     params: &DeploymentParams,
     coordination: &CoordinationModel,
 ) -> Result<Simulation, DeploymentError> {
-    coordination.validate(run.population).map_err(|e| DeploymentError::OutOfRange {
-        parameter: "coordination".into(),
-        value: e.0.clone(),
-        range: "see the message".into(),
+    coordination.validate(run.population).map_err(|e| {
+        DeploymentError::OutOfRange(goalspace_core::RangeError {
+            parameter: "coordination".into(),
+            value: e.0.clone(),
+            range: "see the message".into(),
+        })
     })?;
     let mut sim = build_deployment(run, params)?;
     sim.insert_resource(coordination.clone());

@@ -10,16 +10,10 @@ use serde::{Deserialize, Serialize};
 /// does not build.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DeploymentError {
-    /// A parameter outside its range.
-    #[error("{parameter} = {value} is outside {range}")]
-    OutOfRange {
-        /// Dotted parameter path, as in a scenario file (`deployment.xxx`, `oversight.xxx`).
-        parameter: String,
-        /// The offending value, as written.
-        value: String,
-        /// The allowed range.
-        range: String,
-    },
+    /// A parameter outside its range; the parameter is a dotted path as in a scenario
+    /// file (`deployment.xxx`, `oversight.xxx`).
+    #[error(transparent)]
+    OutOfRange(#[from] goalspace_core::RangeError),
     /// The training part of the run is invalid.
     #[error(transparent)]
     Training(#[from] goalspace_training::TrainingError),
@@ -30,12 +24,6 @@ pub enum DeploymentError {
 
 fn check(parameter: &str, value: f64, lo: f64, hi: f64) -> Result<(), DeploymentError> {
     goalspace_core::check_range(parameter, value, lo, hi).map_err(Into::into)
-}
-
-impl From<goalspace_core::RangeError> for DeploymentError {
-    fn from(e: goalspace_core::RangeError) -> Self {
-        DeploymentError::OutOfRange { parameter: e.parameter, value: e.value, range: e.range }
-    }
 }
 
 /// The true deployment world (MODEL.md §6.2), apart from the believed one

@@ -839,9 +839,7 @@ impl<'a> Loader<'a> {
     /// Converts the deployment guard's error into a diagnostic at the parameter it names.
     fn rejected_deployment(&mut self, e: &goalspace_deployment::DeploymentError) {
         let (parameter, range) = match e {
-            goalspace_deployment::DeploymentError::OutOfRange { parameter, range, .. } => {
-                (parameter.clone(), Some(range.clone()))
-            }
+            goalspace_deployment::DeploymentError::OutOfRange(r) => (r.parameter.clone(), Some(r.range.clone())),
             _ => (String::new(), None),
         };
         let mut d = Diagnostic::new("", &parameter, K::Rejected, format!("the deployment was rejected: {e}"))
@@ -855,7 +853,7 @@ impl<'a> Loader<'a> {
     /// Converts the final guard's error into a diagnostic at the parameter it names.
     fn rejected(&mut self, e: &TrainingError) {
         let parameter = match e {
-            TrainingError::OutOfRange { parameter, .. } => parameter.clone(),
+            TrainingError::OutOfRange(r) => r.parameter.clone(),
             TrainingError::GoalSpace(g) => match g {
                 goalspace_core::GoalSpaceError::TooManyBits { .. } => "goal_space.content_bits".to_owned(),
                 goalspace_core::GoalSpaceError::FieldTooSmall { field, .. }
@@ -865,8 +863,8 @@ impl<'a> Loader<'a> {
         };
         let mut d = Diagnostic::new("", &parameter, K::Rejected, format!("the training run was rejected: {e}"))
             .with_hint("this value passed the scenario checks but not the simulator's own; see MODEL.md");
-        if let TrainingError::OutOfRange { range, .. } = e {
-            d = d.with_range(range);
+        if let TrainingError::OutOfRange(r) = e {
+            d = d.with_range(&r.range);
         }
         self.push(&segments(&parameter), d);
     }

@@ -15,16 +15,9 @@ use crate::{TrainingPlugin, TrainingTally};
 /// A parameter outside its allowed range, or a schedule that would not build.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TrainingError {
-    /// A parameter outside its range.
-    #[error("{parameter} = {value} is outside {range}")]
-    OutOfRange {
-        /// Dotted parameter path, as in a scenario file.
-        parameter: String,
-        /// The offending value, as written.
-        value: String,
-        /// The allowed range.
-        range: String,
-    },
+    /// A parameter outside its range (dotted parameter path, value and range).
+    #[error(transparent)]
+    OutOfRange(#[from] goalspace_core::RangeError),
     /// The goal space layout is invalid.
     #[error(transparent)]
     GoalSpace(#[from] goalspace_core::GoalSpaceError),
@@ -80,12 +73,6 @@ impl Default for TrainingRun {
 
 fn check(parameter: &str, value: f64, lo: f64, hi: f64) -> Result<(), TrainingError> {
     goalspace_core::check_range(parameter, value, lo, hi).map_err(Into::into)
-}
-
-impl From<goalspace_core::RangeError> for TrainingError {
-    fn from(e: goalspace_core::RangeError) -> Self {
-        TrainingError::OutOfRange { parameter: e.parameter, value: e.value, range: e.range }
-    }
 }
 
 impl TrainingRun {
@@ -148,7 +135,7 @@ impl TrainingRun {
                 check("training.selection_strength.end", end, 1e-9, 1e6)?;
             }
         }
-        self.mix.validate().map_err(|(name, e)| TrainingError::OutOfRange {
+        self.mix.validate().map_err(|(name, e)| goalspace_core::RangeError {
             parameter: format!("agents.{name}"),
             value: e.0.clone(),
             range: "its documented range".to_owned(),

@@ -1,7 +1,9 @@
 //! Benchmark support: warmed-up worlds built once per population with a fixed seed, and
-//! the struct-of-arrays baseline that performs exactly the training update of the ECS
-//! systems (same per-agent functions, same draws, same arithmetic) on plain vectors, so
-//! the ECS overhead is measured rather than guessed.
+//! two hand-written baselines that perform exactly the training update of the ECS systems
+//! (same per-agent functions, same draws, same arithmetic): [`SoaPopulation`], one vector
+//! per state type, and [`PackedPopulation`], one plain vector of `Agent`s (the ECS table's
+//! layout). The ECS against the packed baseline is the ECS overhead; the packed baseline
+//! against the struct of arrays is the cost of the memory layout.
 
 use goalspace_core::{
     Agent, AgentIndex, AgentRng, Clock, Disposition, Goal, Phase, Profile, SimRng, Simulation, SituationalAwareness,
@@ -204,6 +206,7 @@ mod tests {
         assert_eq!(ecs.goals, soa.goals);
         assert_eq!(ecs.gaming, soa.gaming);
         assert_eq!(ecs.rngs, soa.rngs);
+        assert_eq!(ecs.awareness, soa.awareness);
         assert!(soa.awareness.iter().any(|a| a.is_aware()), "the window covers SA onset");
     }
 
@@ -220,5 +223,6 @@ mod tests {
         assert!(packed.models.iter().zip(&soa.goals).all(|(m, g)| m.goal.0 == *g));
         assert!(packed.models.iter().zip(&soa.gaming).all(|(m, g)| m.disposition.training_gaming == *g));
         assert!(packed.models.iter().zip(&soa.rngs).all(|(m, r)| m.rng.0 == *r));
+        assert!(packed.models.iter().zip(&soa.awareness).all(|(m, a)| m.awareness == *a));
     }
 }

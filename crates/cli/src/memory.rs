@@ -3,9 +3,11 @@
 
 use crate::bad;
 
-/// Resident bytes per model, with headroom: peak resident memory of `goalspace run` grew
-/// by 187 bytes per model between 1e6 and 3e6 models (components, change ticks, entity
-/// metadata), rounded up so that memory the estimate misses does not tip a machine over.
+/// Resident bytes per model, with headroom: a training world's peak resident memory is
+/// 162.5 bytes per model at 1e6 models and 174.4 at 1e7 (components, change ticks, entity
+/// metadata; the `memory` benchmark, Performance chapter of the book), and deployment adds
+/// its components; rounded up so that memory the estimate misses does not tip a machine
+/// over.
 pub(crate) const BYTES_PER_MODEL: u64 = 256;
 
 /// Resident bytes of a run apart from its models (binary, schedules, thread pool, buffers).

@@ -23,12 +23,13 @@ use crate::rng::AgentRng;
 pub struct AgentIndex(pub u32);
 
 /// The agent's goal: a `u128` laid out by [`crate::GoalSpace`] (MODEL.md §3). A field of
-/// [`Agent`].
+/// [`Agent`] (`agent.goal`), not a component: query `&Agent`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Goal(pub u128);
 
 /// Situational awareness (report §2.1). `due` is the training tick at which it arrives
-/// (`u32::MAX` = never); `onset` is the tick at which it did arrive. A field of [`Agent`].
+/// (`u32::MAX` = never); `onset` is the tick at which it did arrive. A field of [`Agent`]
+/// (`agent.awareness`), not a component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SituationalAwareness {
     /// The tick SA arrived, if it has.
@@ -47,8 +48,9 @@ impl SituationalAwareness {
 
 /// The traits the decision and reward read (MODEL.md §4): capability (1.0 = human level),
 /// coherence in [0, 1], terminal values (report §2.3.2) and the believed remaining
-/// training in updates (§5.4). Kept as one `f32` component because they are read
-/// together and never change in training. A field of [`Agent`].
+/// training in updates (§5.4). MODEL.md §4's `Capability`, `Coherence` and
+/// `TerminalValues`, kept together in `f32`s because they are read together and never
+/// change in training. A field of [`Agent`] (`agent.profile`), not a component.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Profile {
     /// Capability, > 0; 1.0 is human level.
@@ -83,8 +85,20 @@ impl Profile {
 }
 
 /// A model's training state (MODEL.md §4), one component: what every training update
-/// reads and writes, stored together (80 bytes). Spawned by [`crate::spawn_population`];
-/// systems query `&Agent` or `&mut Agent` and use the fields.
+/// reads and writes, stored together (80 bytes, so an update reads one row instead of
+/// five columns). Spawned by [`crate::spawn_population`]; systems query `&Agent` or
+/// `&mut Agent` and use the fields.
+///
+/// - **Order:** the built-in training systems (onset, decision, selection, oversight) and
+///   the deployment systems write `Agent`, so a plugin system that reads it, even only
+///   the traits, needs an order against them: put it after `TrainingSystems::Oversight`
+///   (or before `TrainingSystems::Awareness`). An unordered one is refused when the
+///   schedule is built.
+/// - **Randomness:** never draw from `rng`; that would shift every later draw of the
+///   model. A plugin seeds its own generators (`SimRng::new(run seed, stream, index)`).
+/// - **Change detection:** the built-in systems write `Agent` through
+///   `bypass_change_detection` (the generator changes every update), so `Changed<Agent>`
+///   and `Ref::is_changed` do not report their writes.
 ///
 /// ```
 /// use bevy_ecs::prelude::*;
@@ -143,7 +157,7 @@ pub enum CoordinationStrategy {
 }
 
 /// The model's last decision (MODEL.md §5.4): whether it training-games. A field of
-/// [`Agent`].
+/// [`Agent`] (`agent.disposition`), not a component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Disposition {
     /// True when the model decided to training-game instrumentally.

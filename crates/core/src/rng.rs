@@ -92,7 +92,7 @@ impl SimRng {
 pub struct RunSeed(pub u64);
 
 /// Per-agent generator, seeded from (run seed, [`stream::AGENT`], agent index). A field of
-/// [`crate::Agent`].
+/// [`crate::Agent`] (`agent.rng`), not a component; only the built-in systems draw from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentRng(pub SimRng);
 

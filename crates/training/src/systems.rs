@@ -195,7 +195,7 @@ impl<'a> Selector<'a> {
     }
 
     /// [`Selector::step`] on one model's [`Agent`] component.
-    #[inline]
+    #[inline(always)]
     pub fn step_agent(&self, agent: &mut Agent) -> bool {
         let Agent { goal, awareness, disposition, profile, rng } = agent;
         self.step(awareness, profile, &mut goal.0, &mut disposition.training_gaming, &mut rng.0)
@@ -212,10 +212,12 @@ impl<'a> Selector<'a> {
     /// One update of one model: propose by redrawing bits from their field priors, let a
     /// training-gaming model guard its content, and accept with probability
     /// min(1, exp(β·(R(g') − R(g)))). Returns true when the goal changed; `goal` and
-    /// `training_gaming` are updated in place. Most updates propose nothing, so the model's
-    /// other state is read only once there is a proposal (the memory traffic of an update
-    /// without one is its generator alone).
-    #[inline]
+    /// `training_gaming` are updated in place. Most updates propose nothing and stop after
+    /// one `u32` draw; the model's other state is used only once there is a proposal.
+    // Always inlined into the loops that call it: when LLVM chose not to (a build with a
+    // second caller of `step_agent`), the update cost 5.2 ns per model instead of 3.6 at 1e4
+    // (ECS and packed baseline alike; see the Performance chapter).
+    #[inline(always)]
     pub fn step(
         &self,
         awareness: &SituationalAwareness,

@@ -27,22 +27,62 @@ pub struct AgentIndex(pub u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Goal(pub u128);
 
-/// Situational awareness (report §2.1). `due` is the training tick at which it arrives
-/// (`u32::MAX` = never); `onset` is the tick at which it did arrive. A field of [`Agent`]
-/// (`agent.awareness`), not a component.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SituationalAwareness {
-    /// The tick SA arrived, if it has.
-    pub onset: Option<u32>,
-    /// The tick SA is scheduled to arrive (`u32::MAX` = never).
-    pub due: u32,
-}
+/// Situational awareness (report §2.1, MODEL.md §5.1): the training tick at which it is
+/// due, if ever, and whether it has arrived; it arrives at its due tick, so the onset tick
+/// is the due tick. A field of [`Agent`] (`agent.awareness`), not a component.
+///
+/// Stored in 4 bytes (the due tick in the low 31 bits, "aware" in the top bit), so that
+/// [`Agent`] is 64 bytes: a due tick is below [`SituationalAwareness::NEVER`] = 2³¹ − 1,
+/// far above the longest training (1e7 updates); a later one means never.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SituationalAwareness(u32);
 
 impl SituationalAwareness {
+    /// The stored due tick of a model that never becomes aware (2³¹ − 1).
+    pub const NEVER: u32 = (1 << 31) - 1;
+    const AWARE: u32 = 1 << 31;
+
+    /// Not yet aware, due at training tick `due`; `due >= NEVER` (such as `u32::MAX`) is never.
+    #[inline]
+    pub fn new(due: u32) -> Self {
+        Self(due.min(Self::NEVER))
+    }
+
+    /// The training tick at which SA is due, or `None` for never.
+    #[inline]
+    pub fn due(&self) -> Option<u32> {
+        let due = self.0 & !Self::AWARE;
+        (due != Self::NEVER).then_some(due)
+    }
+
     /// True once SA has arrived.
     #[inline]
     pub fn is_aware(&self) -> bool {
-        self.onset.is_some()
+        self.0 & Self::AWARE != 0
+    }
+
+    /// The tick SA arrived (its due tick), if it has.
+    #[inline]
+    pub fn onset(&self) -> Option<u32> {
+        if self.is_aware() { self.due() } else { None }
+    }
+
+    /// True when SA is due at or before `tick` and has not arrived yet.
+    #[inline]
+    pub fn is_due_by(&self, tick: u32) -> bool {
+        !self.is_aware() && self.due().is_some_and(|due| due <= tick)
+    }
+
+    /// SA arrives (MODEL.md §5.1); called by the onset system at the due tick.
+    #[inline]
+    pub fn arrive(&mut self) {
+        self.0 |= Self::AWARE;
+    }
+}
+
+impl std::fmt::Debug for SituationalAwareness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SituationalAwareness").field("due", &self.due()).field("aware", &self.is_aware()).finish()
     }
 }
 
@@ -85,8 +125,8 @@ impl Profile {
 }
 
 /// A model's training state (MODEL.md §4), one component: what every training update
-/// reads and writes, stored together (80 bytes, so an update reads one row instead of
-/// five columns). Spawned by [`crate::spawn_population`]; systems query `&Agent` or
+/// reads and writes, stored together (64 bytes, one cache line's worth, so an update
+/// reads one row instead of five columns). Spawned by [`crate::spawn_population`]; systems query `&Agent` or
 /// `&mut Agent` and use the fields.
 ///
 /// - **Order:** the built-in training systems (onset, decision, selection, oversight) and
@@ -198,15 +238,38 @@ pub struct CoalitionMembership {
 mod tests {
     use super::*;
 
-    /// A model's training state is 80 bytes (goal 16, generator 16, traits 24, awareness
-    /// 12, decision 1, padded to the goal's 16-byte alignment): the memory budget of
-    /// ARCHITECTURE.md ("One `Agent` component") and the Performance chapter rests on it.
+    /// A model's training state is 64 bytes (goal 16, generator 16, traits 24, awareness
+    /// 4, decision 1, padded to the goal's 16-byte alignment): the memory traffic of an
+    /// update and the memory budget of ARCHITECTURE.md ("One `Agent` component") and the
+    /// Performance chapter rest on it.
     #[test]
-    fn agent_is_80_bytes() {
+    fn agent_is_64_bytes() {
         assert_eq!(std::mem::size_of::<Goal>(), 16);
         assert_eq!(std::mem::size_of::<AgentRng>(), 16);
         assert_eq!(std::mem::size_of::<Profile>(), 24);
-        assert_eq!(std::mem::size_of::<SituationalAwareness>(), 12);
-        assert_eq!(std::mem::size_of::<Agent>(), 80);
+        assert_eq!(std::mem::size_of::<SituationalAwareness>(), 4);
+        assert_eq!(std::mem::size_of::<Agent>(), 64);
+    }
+
+    /// The packed awareness keeps due tick and arrival apart, and a due tick from
+    /// `NEVER` up is never.
+    #[test]
+    fn awareness_round_trips() {
+        let mut sa = SituationalAwareness::new(7);
+        assert_eq!((sa.due(), sa.is_aware(), sa.onset()), (Some(7), false, None));
+        assert!(!sa.is_due_by(6) && sa.is_due_by(7) && sa.is_due_by(8));
+        sa.arrive();
+        assert_eq!((sa.due(), sa.is_aware(), sa.onset()), (Some(7), true, Some(7)));
+        assert!(!sa.is_due_by(8), "an aware model is not due again");
+        let max = SituationalAwareness::NEVER - 1;
+        assert_eq!(SituationalAwareness::new(max).due(), Some(max));
+        for never in [SituationalAwareness::NEVER, u32::MAX - 1, u32::MAX] {
+            let sa = SituationalAwareness::new(never);
+            assert_eq!((sa.due(), sa.is_due_by(u32::MAX)), (None, false));
+        }
+        assert_eq!(
+            format!("{:?}", SituationalAwareness::new(3)),
+            "SituationalAwareness { due: Some(3), aware: false }"
+        );
     }
 }

@@ -155,7 +155,7 @@ pub fn spawn_population(
         let goal = sample_goal(space, &mut rng.0);
         let profile = mix.sample(&mut rng.0);
         let due = awareness.draw_due(&mut rng.0, f64::from(profile.capability), training_ticks);
-        let awareness = SituationalAwareness { onset: None, due };
+        let awareness = SituationalAwareness::new(due);
         (AgentIndex(i), Agent { goal: Goal(goal), awareness, disposition: Disposition::default(), profile, rng })
     });
     world.spawn_batch(batch);

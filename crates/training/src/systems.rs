@@ -60,10 +60,10 @@ impl<'a> Awakener<'a> {
         profile: &Profile,
         rng: &mut SimRng,
     ) -> Option<ModelClass> {
-        if sa.onset.is_some() || sa.due > self.tick {
+        if !sa.is_due_by(self.tick) {
             return None;
         }
-        sa.onset = Some(self.tick);
+        sa.arrive();
         let traits = profile.traits();
         if self.search == SearchMode::NearestMaxReward {
             *goal = nearest_max_reward(*goal, &self.rules, &traits, rng);
@@ -82,7 +82,7 @@ pub struct AwarenessDue(pub std::collections::BTreeSet<u32>);
 impl AwarenessDue {
     /// The due ticks of `awareness` (never-aware models excluded).
     pub fn of<'a>(awareness: impl Iterator<Item = &'a SituationalAwareness>) -> Self {
-        Self(awareness.filter(|a| a.onset.is_none() && a.due != u32::MAX).map(|a| a.due).collect())
+        Self(awareness.filter(|a| !a.is_aware()).filter_map(SituationalAwareness::due).collect())
     }
 }
 
@@ -108,7 +108,7 @@ pub fn become_situationally_aware(
 ) {
     let awakener = Awakener::new(rules.rules(), rules.selection.search, clock.tick);
     agents.par_iter_mut().for_each(|mut agent| {
-        if agent.awareness.onset.is_some() || agent.awareness.due > clock.tick {
+        if !agent.awareness.is_due_by(clock.tick) {
             return;
         }
         let Agent { goal, awareness, disposition, profile, rng } = agent.bypass_change_detection();

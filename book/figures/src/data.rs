@@ -483,10 +483,10 @@ pub fn coordination_figure() -> Figure {
 /// reference machine (2 cores) by `scripts/bench.sh`; the numbers are those of the table on
 /// the Performance page and must be updated with it.
 pub fn scaling_figure() -> Figure {
-    let one = vec![(4.0, 3.56), (5.0, 3.45), (6.0, 4.07), (7.0, 4.24)];
-    let two = vec![(4.0, 4.30), (5.0, 2.51), (6.0, 2.27), (7.0, 2.60)];
-    let packed = vec![(4.0, 3.46), (5.0, 3.47), (6.0, 3.94), (7.0, 4.16)];
-    let soa = vec![(4.0, 4.04), (5.0, 4.30), (6.0, 11.1), (7.0, 11.7)];
+    let one = vec![(4.0, 3.51), (5.0, 3.45), (6.0, 3.77), (7.0, 3.93)];
+    let two = vec![(4.0, 3.78), (5.0, 2.39), (6.0, 2.26), (7.0, 2.39)];
+    let packed = vec![(4.0, 3.37), (5.0, 3.44), (6.0, 3.72), (7.0, 3.78)];
+    let soa = vec![(4.0, 4.01), (5.0, 5.05), (6.0, 11.75), (7.0, 11.79)];
     Figure {
         name: "scaling",
         title: "Training update: cost per agent-tick against population (measured)".into(),

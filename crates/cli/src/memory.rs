@@ -4,7 +4,7 @@
 use crate::bad;
 
 /// Resident bytes per model, with headroom: a training world's peak resident memory is
-/// 162.5 bytes per model at 1e6 models and 174.4 at 1e7 (components, change ticks, entity
+/// 146.4 bytes per model at 1e6 models and 158.4 at 1e7 (components, change ticks, entity
 /// metadata; the `memory` benchmark, Performance chapter of the book), and deployment adds
 /// its components; rounded up so that memory the estimate misses does not tip a machine
 /// over.

@@ -5,7 +5,7 @@
 //! the last decision, the traits and the generator) is one component, [`Agent`], whose
 //! fields are the state types of MODEL.md §4 ([`Goal`], [`SituationalAwareness`],
 //! [`Disposition`], [`Profile`], [`AgentRng`]). One component is one column of one
-//! table: a model's whole training state is 80 contiguous bytes, so an update that reads
+//! table: a model's whole training state is 64 contiguous bytes, so an update that reads
 //! it costs one cache line or two, not one per state type (ARCHITECTURE.md, "One `Agent`
 //! component"). What only deployment reads ([`Status`], [`CoordinationStrategy`],
 //! [`Power`], [`CoalitionMembership`]) stays in components of its own.

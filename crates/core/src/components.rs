@@ -28,12 +28,13 @@ pub struct AgentIndex(pub u32);
 pub struct Goal(pub u128);
 
 /// Situational awareness (report §2.1, MODEL.md §5.1): the training tick at which it is
-/// due, if ever, and whether it has arrived; it arrives at its due tick, so the onset tick
-/// is the due tick. A field of [`Agent`] (`agent.awareness`), not a component.
+/// due, if ever, and once it has arrived the tick at which it did (the onset). A field of
+/// [`Agent`] (`agent.awareness`), not a component.
 ///
-/// Stored in 4 bytes (the due tick in the low 31 bits, "aware" in the top bit), so that
-/// [`Agent`] is 64 bytes: a due tick is below [`SituationalAwareness::NEVER`] = 2³¹ − 1,
-/// far above the longest training (1e7 updates); a later one means never.
+/// Stored in 4 bytes, so that [`Agent`] is 64 bytes: one tick in the low 31 bits (the due
+/// tick before arrival, the onset tick after) and "aware" in the top bit. A tick is below
+/// [`SituationalAwareness::NEVER`] = 2³¹ − 1, far above the longest training (1e7
+/// updates); a later due tick means never.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SituationalAwareness(u32);
 
@@ -48,7 +49,8 @@ impl SituationalAwareness {
         Self(due.min(Self::NEVER))
     }
 
-    /// The training tick at which SA is due, or `None` for never.
+    /// The training tick at which SA is due, or `None` for never; once SA has arrived, the
+    /// tick at which it did.
     #[inline]
     pub fn due(&self) -> Option<u32> {
         let due = self.0 & !Self::AWARE;
@@ -61,7 +63,7 @@ impl SituationalAwareness {
         self.0 & Self::AWARE != 0
     }
 
-    /// The tick SA arrived (its due tick), if it has.
+    /// The tick SA arrived, if it has.
     #[inline]
     pub fn onset(&self) -> Option<u32> {
         if self.is_aware() { self.due() } else { None }
@@ -73,10 +75,11 @@ impl SituationalAwareness {
         !self.is_aware() && self.due().is_some_and(|due| due <= tick)
     }
 
-    /// SA arrives (MODEL.md §5.1); called by the onset system at the due tick.
+    /// SA arrives at `tick` (MODEL.md §5.1); the onset system calls it at the due tick.
+    /// A `tick` from `NEVER` up is stored as `NEVER − 1`.
     #[inline]
-    pub fn arrive(&mut self) {
-        self.0 |= Self::AWARE;
+    pub fn arrive(&mut self, tick: u32) {
+        self.0 = tick.min(Self::NEVER - 1) | Self::AWARE;
     }
 }
 
@@ -126,8 +129,8 @@ impl Profile {
 
 /// A model's training state (MODEL.md §4), one component: what every training update
 /// reads and writes, stored together (64 bytes, one cache line's worth, so an update
-/// reads one row instead of five columns). Spawned by [`crate::spawn_population`]; systems query `&Agent` or
-/// `&mut Agent` and use the fields.
+/// reads one row instead of five columns). Spawned by [`crate::spawn_population`];
+/// systems query `&Agent` or `&mut Agent` and use the fields.
 ///
 /// - **Order:** the built-in training systems (onset, decision, selection, oversight) and
 ///   the deployment systems write `Agent`, so a plugin system that reads it, even only
@@ -258,9 +261,17 @@ mod tests {
         let mut sa = SituationalAwareness::new(7);
         assert_eq!((sa.due(), sa.is_aware(), sa.onset()), (Some(7), false, None));
         assert!(!sa.is_due_by(6) && sa.is_due_by(7) && sa.is_due_by(8));
-        sa.arrive();
+        sa.arrive(7);
         assert_eq!((sa.due(), sa.is_aware(), sa.onset()), (Some(7), true, Some(7)));
         assert!(!sa.is_due_by(8), "an aware model is not due again");
+        // Awareness forced before its due tick (or given to a never-aware model) records
+        // the tick it arrived at.
+        let mut early = SituationalAwareness::new(500);
+        early.arrive(3);
+        assert_eq!(early.onset(), Some(3));
+        let mut forced = SituationalAwareness::new(u32::MAX);
+        forced.arrive(9);
+        assert_eq!((forced.is_aware(), forced.onset()), (true, Some(9)));
         let max = SituationalAwareness::NEVER - 1;
         assert_eq!(SituationalAwareness::new(max).due(), Some(max));
         for never in [SituationalAwareness::NEVER, u32::MAX - 1, u32::MAX] {

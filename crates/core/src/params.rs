@@ -121,8 +121,10 @@ impl Default for AwarenessModel {
 
 impl AwarenessModel {
     /// The tick at which a model of this capability becomes aware in a training of
-    /// `ticks` updates, or `u32::MAX` for never. Draws two uniforms (always two, so the
-    /// draws that follow do not depend on the outcome).
+    /// `ticks` updates, or `u32::MAX` for never (stored by [`crate::SituationalAwareness`],
+    /// where every tick from 2³¹ − 1 up is never; trainings are at most 1e7 updates).
+    /// Draws two uniforms (always two, so the draws that follow do not depend on the
+    /// outcome).
     pub fn draw_due(&self, rng: &mut SimRng, capability: f64, ticks: u32) -> u32 {
         let aware = rng.uniform() < self.probability;
         let jitter = (2.0 * rng.uniform() - 1.0) * self.onset_jitter;

@@ -141,6 +141,8 @@ pub fn sample_goal(space: &GoalSpace, rng: &mut SimRng) -> u128 {
 /// the plugins that need them, keeping the per-agent footprint of training small: a model
 /// without a `Status` is in training. Agent `i` draws only from
 /// its own generator, seeded from (`seed`, `i`), in a fixed order: goal, profile, SA.
+/// `training_ticks` must be below 2³¹ − 1 ([`SituationalAwareness::NEVER`]; checked in
+/// debug builds; a `TrainingRun` allows at most 1e7).
 pub fn spawn_population(
     world: &mut World,
     n: u32,
@@ -150,6 +152,7 @@ pub fn spawn_population(
     awareness: &AwarenessModel,
     training_ticks: u32,
 ) {
+    debug_assert!(training_ticks < SituationalAwareness::NEVER, "a training of 2^31 - 1 updates or more");
     let batch = (0..n).map(|i| {
         let mut rng = AgentRng::new(seed, u64::from(i));
         let goal = sample_goal(space, &mut rng.0);

@@ -63,7 +63,7 @@ impl<'a> Awakener<'a> {
         if !sa.is_due_by(self.tick) {
             return None;
         }
-        sa.arrive();
+        sa.arrive(self.tick);
         let traits = profile.traits();
         if self.search == SearchMode::NearestMaxReward {
             *goal = nearest_max_reward(*goal, &self.rules, &traits, rng);

@@ -14,6 +14,10 @@ pub enum DeploymentError {
     /// file (`deployment.xxx`, `oversight.xxx`).
     #[error(transparent)]
     OutOfRange(#[from] goalspace_core::RangeError),
+    /// A parameter problem the message describes in full, naming the parameter (used by
+    /// plugins whose checks are not plain ranges, such as the coordination graph).
+    #[error("{0}")]
+    Invalid(String),
     /// The training part of the run is invalid.
     #[error(transparent)]
     Training(#[from] goalspace_training::TrainingError),

@@ -321,6 +321,19 @@ impl Simulation {
         self.world.run_schedule(Setup);
     }
 
+    /// Builds the schedules again if plugins or systems were added since the last
+    /// [`Simulation::initialize`] (bevy does nothing when none were), so that a plugin added
+    /// after `build_training` is checked before the first tick.
+    ///
+    /// # Panics
+    /// With the [`ScheduleError`] (naming the systems) when a schedule does not build;
+    /// call [`Simulation::initialize`] after adding plugins to get it as an error instead.
+    fn ensure_initialized(&mut self) {
+        if let Err(e) = self.initialize() {
+            panic!("{e} (call Simulation::initialize after adding plugins to get this as an error)");
+        }
+    }
+
     /// True once [`Setup`] has run.
     pub fn is_set_up(&self) -> bool {
         self.set_up
@@ -328,6 +341,7 @@ impl Simulation {
 
     /// Runs [`Setup`] if needed, then `ticks` training updates, then [`TrainingEnd`].
     pub fn run_training(&mut self, ticks: u32) {
+        self.ensure_initialized();
         self.setup();
         {
             let mut clock = self.world.resource_mut::<Clock>();
@@ -344,6 +358,7 @@ impl Simulation {
 
     /// Runs [`Setup`] if needed, then `ticks` deployment ticks, then [`DeploymentEnd`].
     pub fn run_deployment(&mut self, ticks: u32) {
+        self.ensure_initialized();
         self.setup();
         {
             let mut clock = self.world.resource_mut::<Clock>();

@@ -257,4 +257,22 @@ mod tests {
         );
         sim.initialize().expect("ordered against the built-in sets");
     }
+
+    /// A system added after `build_training` without calling `initialize` again is still
+    /// checked before the first tick: `run_training` refuses the ambiguous schedule with
+    /// goalspace's error (naming the system and what to call to get it as an error), not
+    /// with bevy's panic in the middle of the first update.
+    #[test]
+    fn run_training_checks_systems_added_after_building() {
+        let run = crate::TrainingRun { population: 10, ticks: 2, ..crate::TrainingRun::default() };
+        let mut sim = crate::build_training(&run).expect("valid run");
+        sim.add_systems(TrainingTick, touch_goals);
+        let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sim.run_training(run.ticks)))
+            .expect_err("an ambiguous schedule must not run");
+        let message = panic.downcast_ref::<String>().expect("a formatted panic message");
+        assert!(message.starts_with("schedule TrainingTick does not build"), "{message}");
+        assert!(message.contains("select_goals (in set Selection) and touch_goals"), "{message}");
+        assert!(message.ends_with("(call Simulation::initialize after adding plugins to get this as an error)"));
+        assert!(!sim.is_set_up(), "refused before Setup ran");
+    }
 }

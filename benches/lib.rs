@@ -171,8 +171,8 @@ impl PackedPopulation {
         let rules = run.rules();
         if self.due.0.contains(&t) {
             let awakener = Awakener::new(rules, run.selection.search, t);
-            for Agent { goal, awareness, disposition, profile, rng } in &mut self.models {
-                awakener.step(awareness, &mut goal.0, &mut disposition.training_gaming, profile, &mut rng.0);
+            for agent in &mut self.models {
+                awakener.step_agent(agent);
             }
         }
         Selector::new(rules, &run.selection, t, run.ticks).step_slice(&mut self.models)

@@ -185,9 +185,9 @@ impl Plan {
             match crate::scenario::load_swept(registry, text, origin, &sets, &swept) {
                 Ok(s) => points.push(Point { values, scenario: s }),
                 Err(e) => {
+                    let point: Vec<String> =
+                        axes.iter().zip(&values).map(|(a, v)| format!("{} = {v}", a.key)).collect();
                     for mut d in e.diagnostics().iter().cloned() {
-                        let point: Vec<String> =
-                            axes.iter().zip(&values).map(|(a, v)| format!("{} = {v}", a.key)).collect();
                         if let Some(i) = own.iter().position(|s| d.origin == format!("--set {s}")) {
                             if options.file_grid && axes[i].origin.ends_with("[sweep.grid]") {
                                 d.origin = origin.to_owned();
@@ -272,10 +272,7 @@ impl Plan {
 /// quoted dotted key or as nested tables.
 fn grid_position(text: &str, key: &str) -> (Option<usize>, Option<usize>) {
     let offsets = crate::scenario::key_offsets(text);
-    let head = ["sweep".to_owned(), "grid".to_owned()];
-    let quoted: Vec<String> = head.iter().cloned().chain([key.to_owned()]).collect();
-    let nested: Vec<String> = head.iter().cloned().chain(key.split('.').map(str::to_owned)).collect();
-    match offsets.get(&quoted).or_else(|| offsets.get(&nested)) {
+    match crate::scenario::grid_entry_paths(key).iter().find_map(|path| offsets.get(path)) {
         Some(&off) => {
             let (line, column) = crate::scenario::line_col(text, off);
             (Some(line), Some(column))

@@ -225,6 +225,17 @@ fn segments(key: &str) -> Vec<String> {
     key.split('.').map(str::to_owned).collect()
 }
 
+/// The two paths a `[sweep.grid]` entry of `key` can have in a file: the quoted dotted key
+/// (`"training.ticks" = [...]`) and nested tables (`[sweep.grid.training]`, `ticks = [...]`).
+pub(crate) fn grid_entry_paths(key: &str) -> [Vec<String>; 2] {
+    let head = || vec!["sweep".to_owned(), "grid".to_owned()];
+    let mut quoted = head();
+    quoted.push(key.to_owned());
+    let mut nested = head();
+    nested.extend(segments(key));
+    [quoted, nested]
+}
+
 /// Walks a table against the parameters of a [`Registry`], collecting values and diagnostics.
 struct Loader<'a> {
     registry: &'a Registry,
@@ -266,19 +277,20 @@ impl<'a> Loader<'a> {
     }
 
     fn is_given(&self, key: &str) -> bool {
-        let path = segments(key);
-        self.keys.contains_key(&path) || self.overrides.contains_key(&path)
+        self.has_path(&segments(key))
+    }
+
+    /// True when the file or a `--set` gives the value at `path`.
+    fn has_path(&self, path: &[String]) -> bool {
+        self.keys.contains_key(path) || self.overrides.contains_key(path)
     }
 
     /// True when `key` is given at every point of the plan: in the file, by `--set`, or
     /// as an axis of the file's `[sweep.grid]` or of `--grid`.
     fn is_given_or_swept(&self, key: &str) -> bool {
-        let grid = |path: Vec<String>| self.keys.contains_key(&path) || self.overrides.contains_key(&path);
-        let head = ["sweep".to_owned(), "grid".to_owned()];
         self.is_given(key)
             || self.swept.iter().any(|k| k == key)
-            || grid(head.iter().cloned().chain([key.to_owned()]).collect())
-            || grid(head.iter().cloned().chain(segments(key)).collect())
+            || grid_entry_paths(key).iter().any(|path| self.has_path(path))
     }
 
     fn build(&mut self, table: &toml::Table) -> Scenario {

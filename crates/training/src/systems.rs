@@ -72,6 +72,13 @@ impl<'a> Awakener<'a> {
         *training_gaming = self.rules.decides_to_scheme(f, true, &traits);
         Some(classify(self.rules.space, f, true, *training_gaming))
     }
+
+    /// [`Awakener::step`] on one model's [`Agent`] component.
+    #[inline]
+    pub fn step_agent(&self, agent: &mut Agent) -> Option<ModelClass> {
+        let Agent { goal, awareness, disposition, profile, rng } = agent;
+        self.step(awareness, &mut goal.0, &mut disposition.training_gaming, profile, &mut rng.0)
+    }
 }
 
 /// The ticks at which some model becomes aware (MODEL.md §5.1), collected once after the
@@ -111,9 +118,7 @@ pub fn become_situationally_aware(
         if !agent.awareness.is_due_by(clock.tick) {
             return;
         }
-        let Agent { goal, awareness, disposition, profile, rng } = agent.bypass_change_detection();
-        let class = awakener.step(awareness, &mut goal.0, &mut disposition.training_gaming, profile, &mut rng.0);
-        if let Some(class) = class {
+        if let Some(class) = awakener.step_agent(agent.bypass_change_detection()) {
             tally.onset[class.index()].fetch_add(1, Ordering::Relaxed);
         }
     });
